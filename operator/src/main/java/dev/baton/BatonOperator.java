@@ -1,0 +1,89 @@
+package dev.baton;
+
+import dev.baton.reconciler.ApplicationReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Baton's operator: the Java Operator SDK with Baton's reconcilers registered. One place builds it, for
+ * the real cluster ({@code baton run}), dev mode and the tests alike.
+ */
+public final class BatonOperator implements AutoCloseable {
+
+  private final Operator operator;
+
+  private BatonOperator(Operator operator) {
+    this.operator = operator;
+  }
+
+  /**
+   * @param client the client to the cluster
+   * @param settings how this instance runs
+   */
+  public static BatonOperator create(KubernetesClient client, Settings settings) {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          // Create, JSON merge patch and JSON patch only: see ActionExecutor for why not server-side apply.
+          .withUseSSAToPatchPrimaryResource(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withConcurrentReconciliationThreads(settings.reconcileThreads());
+      settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
+    });
+    operator.register(new ApplicationReconciler(settings.clock(), settings.listener()), c -> {
+      settings.watchNamespace().ifPresent(c::settingNamespace);
+      settings.maxReconcileInterval().ifPresent(c::withReconciliationMaxInterval);
+    });
+    return new BatonOperator(operator);
+  }
+
+  public BatonOperator start() {
+    operator.start();
+    return this;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+
+  /**
+   * How an operator instance runs.
+   *
+   * @param clock the clock plans are made with
+   * @param reconcileThreads how many Applications are reconciled at once
+   * @param watchNamespace one namespace to watch, or all
+   * @param maxReconcileInterval resync period: a reconcile at least this often even without events
+   * @param leaderElection the Lease to hold before reconciling, for more than one replica
+   * @param listener told of every reconcile (metrics, tests)
+   */
+  public record Settings(
+      Clock clock,
+      int reconcileThreads,
+      Optional<String> watchNamespace,
+      Optional<Duration> maxReconcileInterval,
+      Optional<LeaderElectionConfiguration> leaderElection,
+      ApplicationReconciler.ReconcileListener listener) {
+
+    public static Settings defaults() {
+      return new Settings(Clock.systemUTC(), 10, Optional.empty(), Optional.empty(), Optional.empty(),
+          ApplicationReconciler.ReconcileListener.NONE);
+    }
+
+    public Settings withListener(ApplicationReconciler.ReconcileListener listener) {
+      return new Settings(clock, reconcileThreads, watchNamespace, maxReconcileInterval, leaderElection, listener);
+    }
+
+    public Settings withMaxReconcileInterval(Duration interval) {
+      return new Settings(clock, reconcileThreads, watchNamespace, Optional.of(interval), leaderElection, listener);
+    }
+
+    public Settings withLeaderElection(LeaderElectionConfiguration config) {
+      return new Settings(clock, reconcileThreads, watchNamespace, maxReconcileInterval, Optional.of(config), listener);
+    }
+  }
+}

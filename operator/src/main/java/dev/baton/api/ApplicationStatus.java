@@ -1,0 +1,75 @@
+package dev.baton.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What Baton observed and did. The conditions follow the kstatus conventions (observedGeneration,
+ * Ready/Progressing/Degraded with reason and message), so Argo CD, Flux and {@code kubectl wait} read
+ * an application's health without knowing Baton.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ApplicationStatus(
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    Long observedGeneration,
+
+    @JsonPropertyDescription("Ready, Progressing and Degraded, each with a reason and a message.")
+    List<Condition> conditions,
+
+    @JsonPropertyDescription("The version the spec asks for.")
+    @PrinterColumn(name = "Version")
+    String version,
+
+    @JsonPropertyDescription("The version that serves traffic when no release runs.")
+    String stableVersion,
+
+    @JsonPropertyDescription("The version being released, while a release runs.")
+    String releaseVersion,
+
+    @JsonPropertyDescription("Ready pods of the desired version / desired replicas, e.g. 6/6.")
+    @PrinterColumn(name = "Ready")
+    String ready,
+
+    @JsonPropertyDescription("Percentage of traffic the desired version receives.")
+    @PrinterColumn(name = "Weight")
+    Integer weight,
+
+    @JsonPropertyDescription("One word for the state: Ready, Progressing, Degraded, or the running release's phase.")
+    @PrinterColumn(name = "Phase")
+    String phase,
+
+    @JsonPropertyDescription("The live pools, one per version.")
+    List<PoolStatus> pools,
+
+    @JsonPropertyDescription("The name of the running or last Canary.")
+    String canary) {
+
+  /** The condition of the given type, if present. */
+  public Optional<Condition> condition(String type) {
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** One pool: the Deployment of one version. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PoolStatus(
+      @JsonPropertyDescription("The version this pool runs.")
+      String version,
+
+      @JsonPropertyDescription("The Deployment, <app>-<version>.")
+      String deployment,
+
+      @JsonPropertyDescription("Desired pods.")
+      Integer replicas,
+
+      @JsonPropertyDescription("Ready pods.")
+      Integer readyReplicas,
+
+      @JsonPropertyDescription("Percentage of traffic this pool receives.")
+      Integer weight) {}
+}

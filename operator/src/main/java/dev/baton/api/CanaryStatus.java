@@ -1,0 +1,74 @@
+package dev.baton.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/** The progress of one release. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CanaryStatus(
+    @JsonPropertyDescription("The metadata.generation this status describes.")
+    Long observedGeneration,
+
+    @JsonPropertyDescription("Progressing, Paused, Promoting, Draining, Succeeded, Aborted, RolledBack or Failed.")
+    @PrinterColumn(name = "Phase")
+    CanaryPhase phase,
+
+    @JsonPropertyDescription("Index of the step being run (0-based); equal to the number of steps once all ran.")
+    @PrinterColumn(name = "Step")
+    Integer currentStep,
+
+    @JsonPropertyDescription("Percentage of traffic the new version receives now.")
+    @PrinterColumn(name = "Weight")
+    Integer currentWeight,
+
+    @JsonPropertyDescription("When the current step started (RFC 3339).")
+    String stepStartedAt,
+
+    @JsonPropertyDescription("When the release started (RFC 3339).")
+    String startedAt,
+
+    @JsonPropertyDescription("When the release ended (RFC 3339).")
+    String finishedAt,
+
+    @JsonPropertyDescription("Results of the analysis runs, newest last.")
+    List<AnalysisResult> analysis,
+
+    @JsonPropertyDescription("The last action taken from the baton.dev/action annotation, with its time.")
+    String lastAction,
+
+    @JsonPropertyDescription("Progressing, Ready and Degraded, kstatus-compatible.")
+    List<Condition> conditions,
+
+    @JsonPropertyDescription("What is happening, in words.")
+    String message) {
+
+  /** The outcome of one analysis step. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record AnalysisResult(
+      @JsonPropertyDescription("The step index.")
+      Integer step,
+
+      @JsonPropertyDescription("The template run.")
+      String template,
+
+      @JsonPropertyDescription("Running, Successful, Failed, Inconclusive or Error.")
+      String phase,
+
+      @JsonPropertyDescription("Measurements taken.")
+      Integer measurements,
+
+      @JsonPropertyDescription("Measurements that failed.")
+      Integer failed,
+
+      @JsonPropertyDescription("Measurements that were inconclusive.")
+      Integer inconclusive,
+
+      @JsonPropertyDescription("The last value measured, as text.")
+      String lastValue,
+
+      @JsonPropertyDescription("Why the analysis ended as it did.")
+      String message) {}
+}

@@ -1,0 +1,48 @@
+package dev.baton.observe;
+
+import dev.baton.api.Application;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the planner may look at for one Application, read once from the informer caches: an
+ * immutable picture, so the plan is a pure function of it.
+ *
+ * @param application the Application as the cache holds it
+ * @param pools the Deployments this Application owns, by their version label
+ * @param stableService the Service {@code <app>}, when this Application owns it
+ * @param disruptionBudgets the PodDisruptionBudgets this Application owns, by version label
+ * @param conflicts objects that hold a name Baton needs but belong to someone else
+ */
+public record ApplicationSnapshot(
+    Application application,
+    Map<String, Deployment> pools,
+    Optional<Service> stableService,
+    Map<String, PodDisruptionBudget> disruptionBudgets,
+    List<Conflict> conflicts) {
+
+  public ApplicationSnapshot {
+    pools = Map.copyOf(pools);
+    disruptionBudgets = Map.copyOf(disruptionBudgets);
+    conflicts = List.copyOf(conflicts);
+  }
+
+  /**
+   * A name Baton needs that an object it does not own already holds. Baton never overwrites it.
+   *
+   * @param kind the object's kind
+   * @param name its name
+   * @param owner who owns it, in words ("Application other", "no owner")
+   */
+  public record Conflict(String kind, String name, String owner) {
+
+    public String message() {
+      return kind + " " + name + " already exists and is not Baton's (owner: " + owner + "); Baton will not overwrite"
+          + " it. Delete or rename it, or rename the Application.";
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.baton.observe;
+
+import dev.baton.api.Application;
+import dev.baton.resources.Labels;
+import dev.baton.resources.Names;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads an {@link ApplicationSnapshot} from the informer caches JOSDK keeps for the Application's
+ * secondaries. Only names Baton wants but cannot find among its own objects are looked up in the API,
+ * to tell a foreign object of that name (a conflict) from one that does not exist yet.
+ */
+public final class SnapshotReader {
+
+  private SnapshotReader() {}
+
+  public static ApplicationSnapshot read(Application app, Context<Application> context, Set<String> wantedVersions) {
+    String uid = app.getMetadata().getUid();
+    Map<String, Deployment> pools = byVersion(owned(context.getSecondaryResources(Deployment.class), uid));
+    Map<String, PodDisruptionBudget> budgets = byVersion(owned(context.getSecondaryResources(PodDisruptionBudget.class), uid));
+    Optional<Service> stable = owned(context.getSecondaryResources(Service.class), uid).stream()
+        .filter(s -> s.getMetadata().getName().equals(app.getMetadata().getName()))
+        .findFirst();
+
+    KubernetesClient client = context.getClient();
+    String namespace = app.getMetadata().getNamespace();
+    List<ApplicationSnapshot.Conflict> conflicts = new ArrayList<>();
+    for (String version : wantedVersions) {
+      if (!pools.containsKey(version)) {
+        String name = Names.pool(app.getMetadata().getName(), version);
+        foreign(client.apps().deployments().inNamespace(namespace).withName(name).get(), uid, "Deployment")
+            .ifPresent(conflicts::add);
+      }
+    }
+    if (stable.isEmpty()) {
+      foreign(client.services().inNamespace(namespace).withName(app.getMetadata().getName()).get(), uid, "Service")
+          .ifPresent(conflicts::add);
+    }
+    return new ApplicationSnapshot(app, pools, stable, budgets, conflicts);
+  }
+
+  private static <T extends HasMetadata> List<T> owned(Set<T> objects, String uid) {
+    return objects.stream().filter(o -> isOwnedBy(o, uid)).toList();
+  }
+
+  static boolean isOwnedBy(HasMetadata object, String uid) {
+    List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+    return refs != null && refs.stream().anyMatch(r -> uid.equals(r.getUid()));
+  }
+
+  private static <T extends HasMetadata> Map<String, T> byVersion(List<T> objects) {
+    return objects.stream()
+        .filter(o -> o.getMetadata().getLabels() != null && o.getMetadata().getLabels().containsKey(Labels.POOL_VERSION))
+        .collect(Collectors.toMap(o -> o.getMetadata().getLabels().get(Labels.POOL_VERSION), o -> o, (a, b) -> a, HashMap::new));
+  }
+
+  /** The object as a conflict if it exists and this Application does not own it. */
+  private static Optional<ApplicationSnapshot.Conflict> foreign(HasMetadata object, String uid, String kind) {
+    if (object == null || isOwnedBy(object, uid)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ApplicationSnapshot.Conflict(kind, object.getMetadata().getName(), describeOwner(object)));
+  }
+
+  private static String describeOwner(HasMetadata object) {
+    List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+    if (refs == null || refs.isEmpty()) {
+      return "no owner";
+    }
+    return refs.stream().map(r -> r.getKind() + " " + r.getName()).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,126 @@
+package dev.baton.reconciler;
+
+import dev.baton.api.Application;
+import dev.baton.api.ApplicationStatus;
+import dev.baton.observe.ApplicationSnapshot;
+import dev.baton.observe.SnapshotReader;
+import dev.baton.plan.Action;
+import dev.baton.plan.ApplicationPlanner;
+import dev.baton.plan.Conditions;
+import dev.baton.plan.Plan;
+import dev.baton.plan.VersionResolver;
+import dev.baton.resources.Labels;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reconciles an Application in three steps: observe a snapshot from the informer caches, plan with the
+ * pure {@link ApplicationPlanner}, act with one API call per planned action. Status is written only
+ * when it changed, so a settled Application costs no API writes on resync.
+ */
+@ControllerConfiguration(name = ApplicationReconciler.NAME)
+public class ApplicationReconciler implements Reconciler<Application> {
+
+  public static final String NAME = "application";
+
+  private final Clock clock;
+  private final ReconcileListener listener;
+
+  public ApplicationReconciler(Clock clock, ReconcileListener listener) {
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  @Override
+  public List<EventSource<?, Application>> prepareEventSources(EventSourceContext<Application> context) {
+    return List.of(
+        managed(Deployment.class, context),
+        managed(Service.class, context),
+        managed(PodDisruptionBudget.class, context));
+  }
+
+  /** An informer over the objects Baton manages (by label), so memory follows Baton's objects, not the cluster's. */
+  private static <R extends HasMetadata> InformerEventSource<R, Application> managed(Class<R> type,
+      EventSourceContext<Application> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, Application.class).withLabelSelector(Labels.MANAGED_SELECTOR).build(),
+        context);
+  }
+
+  @Override
+  public UpdateControl<Application> reconcile(Application app, Context<Application> context) {
+    listener.reconcileStarted(app);
+    Set<String> wanted = VersionResolver.resolve(app.getSpec()).map(Set::of).orElse(Set.of());
+    ApplicationSnapshot snapshot = SnapshotReader.read(app, context, wanted);
+    Plan plan = ApplicationPlanner.plan(snapshot, Instant.now(clock));
+
+    EventRecorder events = new EventRecorder(context.getClient(), clock);
+    ActionExecutor executor = new ActionExecutor(context.getClient(), events);
+    for (Action action : plan.actions()) {
+      executor.apply(app, action);
+    }
+    recordTransitions(app, app.getStatus(), plan.status(), events);
+
+    UpdateControl<Application> control;
+    if (Objects.equals(app.getStatus(), plan.status())) {
+      control = UpdateControl.noUpdate();
+    } else {
+      Application patched = new Application();
+      patched.setMetadata(app.getMetadata());
+      patched.setSpec(app.getSpec());
+      patched.setStatus(plan.status());
+      control = UpdateControl.patchStatus(patched);
+    }
+    plan.requeueAfter().ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  /** An Event when Ready or Degraded changes, so `kubectl describe` shows when an application became healthy or not. */
+  private static void recordTransitions(Application app, ApplicationStatus before, ApplicationStatus after,
+      EventRecorder events) {
+    for (String type : List.of(Conditions.READY, Conditions.DEGRADED)) {
+      Optional<Condition> old = before == null ? Optional.empty() : before.condition(type);
+      Optional<Condition> now = after.condition(type);
+      if (now.isEmpty()) {
+        continue;
+      }
+      Condition condition = now.get();
+      boolean changed = old.map(c -> !c.getStatus().equals(condition.getStatus()) || !c.getReason().equals(condition.getReason()))
+          .orElse(true);
+      if (!changed) {
+        continue;
+      }
+      boolean bad = (type.equals(Conditions.READY) && "False".equals(condition.getStatus()) && old.isPresent())
+          || (type.equals(Conditions.DEGRADED) && "True".equals(condition.getStatus()));
+      if (bad) {
+        events.warning(app, condition.getReason(), condition.getMessage());
+      } else if ("True".equals(condition.getStatus()) && type.equals(Conditions.READY)) {
+        events.normal(app, condition.getReason(), condition.getMessage());
+      }
+    }
+  }
+
+  /** Lets tests and metrics see reconciles without reaching into JOSDK. */
+  public interface ReconcileListener {
+    ReconcileListener NONE = app -> {};
+
+    void reconcileStarted(Application app);
+  }
+}

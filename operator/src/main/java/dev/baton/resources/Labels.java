@@ -1,0 +1,62 @@
+package dev.baton.resources;
+
+import java.util.Map;
+
+/**
+ * The labels and annotations Baton puts on what it manages.
+ *
+ * <p>The serving label is the heart of draining: it is in the Services' selectors but <em>not</em> in the
+ * Deployment's selector, so flipping it on a pod takes the pod out of load balancing without the
+ * ReplicaSet noticing. Had it been in the ReplicaSet's selector, the ReplicaSet would orphan the pod and
+ * start a replacement ({@code claimPods} in the ReplicaSet controller).
+ */
+public final class Labels {
+
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String VERSION = "app.kubernetes.io/version";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_BATON = "baton";
+
+  /** The Application a pool, Service or pod belongs to. */
+  public static final String APPLICATION = "baton.dev/application";
+  /** The version of the pool a Deployment or pod belongs to. */
+  public static final String POOL_VERSION = "baton.dev/version";
+  /** "true" while the pod may receive traffic; set to "false" when its drain starts. */
+  public static final String SERVING = "baton.dev/serving";
+
+  /** On a pool's pod template: the hash of the template Baton wrote, to see a change without comparing defaulted fields. */
+  public static final String TEMPLATE_HASH_ANNOTATION = "baton.dev/template-hash";
+
+  /** The label selector of every informer Baton runs: only what Baton manages, so memory follows Baton's objects. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_BATON;
+
+  /** Prefix reserved for Baton in pod template labels. */
+  public static final String RESERVED_PREFIX = "baton.dev/";
+
+  private Labels() {}
+
+  /** Labels of everything that belongs to an application as a whole (its Services). */
+  public static Map<String, String> forApplication(String application) {
+    return Map.of(NAME, application, MANAGED_BY, MANAGED_BY_BATON, APPLICATION, application);
+  }
+
+  /** Labels of one version's pool (its Deployment and PodDisruptionBudget). */
+  public static Map<String, String> forPool(String application, String version) {
+    return Map.of(
+        NAME, application,
+        VERSION, version,
+        MANAGED_BY, MANAGED_BY_BATON,
+        APPLICATION, application,
+        POOL_VERSION, version);
+  }
+
+  /** The Deployment's selector: application and version, never the serving label. */
+  public static Map<String, String> poolSelector(String application, String version) {
+    return Map.of(APPLICATION, application, POOL_VERSION, version);
+  }
+
+  /** The stable Service's selector: every serving pod of the application, whatever its version. */
+  public static Map<String, String> servingSelector(String application) {
+    return Map.of(APPLICATION, application, SERVING, "true");
+  }
+}
