@@ -1,0 +1,117 @@
+package dev.baton.devcluster.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Validates custom resources against their CRD as kube-apiserver does, in the server's order: prune
+ * unknown fields, apply defaults, check the OpenAPI schema, evaluate the CEL rules
+ * (https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/).
+ *
+ * <p>Each CRD is compiled once (schemas read, rules compiled) and kept by name until its
+ * {@code uid}/{@code resourceVersion} (or, without them, its content) changes. Thread-safe.
+ */
+public final class CrdSchemaValidator implements CustomResourceValidator {
+
+  /** Building cel-java environments takes a while; every validator shares one compiler. */
+  private static final class SharedCompiler {
+    static final CelRuleCompiler INSTANCE = new CelRuleCompiler();
+  }
+
+  private record CacheEntry(String fingerprint, CompiledCrd crd) {}
+
+  private final Map<String, CacheEntry> compiledByName = new ConcurrentHashMap<>();
+
+  @Override
+  public Result validate(JsonNode crd, JsonNode object, JsonNode oldObject, FieldValidation fieldValidation) {
+    return validate(compiled(crd), object, oldObject, fieldValidation);
+  }
+
+  static Result validate(CompiledCrd crd, JsonNode object, JsonNode oldObject, FieldValidation fieldValidation) {
+    String apiVersion = object.path("apiVersion").asText(null);
+    SchemaNode schema = crd.schemaFor(apiVersion);
+    if (schema == null) {
+      FieldPath path = FieldPath.root().child("apiVersion");
+      return new Result(object, List.of(FieldErrors.notSupported(path,
+          apiVersion == null ? "\"\"" : GoValues.quote(apiVersion), crd.apiVersions())), List.of());
+    }
+    JsonNode stored = object.deepCopy();
+    List<String> unknownFields = UnknownFieldPruner.prune(stored, schema);
+    SchemaDefaulter.apply(stored, schema);
+
+    List<FieldError> errors = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    switch (fieldValidation) {
+      case STRICT -> unknownFields.forEach(field -> errors.add(FieldErrors.unknownField(field)));
+      case WARN -> unknownFields.forEach(field -> warnings.add("unknown field " + GoValues.quote(field)));
+      case IGNORE -> { }
+    }
+    errors.addAll(OpenApiValueValidator.validate(stored, schema));
+
+    JsonNode oldStored = null;
+    if (oldObject != null) {
+      // The server reads the old object back through the same decoding: pruned and defaulted.
+      oldStored = oldObject.deepCopy();
+      UnknownFieldPruner.prune(oldStored, schema);
+      SchemaDefaulter.apply(oldStored, schema);
+    }
+    errors.addAll(CelRuleEvaluator.evaluate(stored, oldStored, schema));
+    return new Result(stored, errors, warnings);
+  }
+
+  /**
+   * The message a real server answers a {@code fieldValidation=Strict} write with (400 Bad Request, not a
+   * 422 with causes), e.g. {@code strict decoding error: unknown field "spec.foo"}; {@code null} when the
+   * result has no unknown-field errors.
+   */
+  public static String strictDecodingError(Result result) {
+    List<String> unknown = result.errors().stream()
+        .filter(error -> FieldErrors.UNKNOWN_FIELD.equals(error.type()))
+        .map(error -> "unknown field " + GoValues.quote(error.field()))
+        .collect(Collectors.toList());
+    return unknown.isEmpty() ? null : "strict decoding error: " + String.join(", ", unknown);
+  }
+
+  /** A validator for one CRD given as YAML (or JSON) text, e.g. a generated CRD file, for tests. */
+  public static BoundCrdValidator forCrdYaml(String crdYaml) {
+    return new BoundCrdValidator(compile(Yaml.read(crdYaml)));
+  }
+
+  /** A validator for the CRD in this YAML file, e.g. {@code target/classes/META-INF/fabric8/...-v1.yml}. */
+  public static BoundCrdValidator forCrdYaml(Path crdFile) {
+    try {
+      return forCrdYaml(Files.readString(crdFile));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read CRD file " + crdFile, e);
+    }
+  }
+
+  static CompiledCrd compile(JsonNode crd) {
+    return CompiledCrd.compile(crd, SharedCompiler.INSTANCE);
+  }
+
+  private CompiledCrd compiled(JsonNode crd) {
+    JsonNode metadata = crd.path("metadata");
+    String name = metadata.path("name").asText("");
+    String uid = metadata.path("uid").asText("");
+    String resourceVersion = metadata.path("resourceVersion").asText("");
+    String fingerprint = !uid.isEmpty() && !resourceVersion.isEmpty()
+        ? uid + "/" + resourceVersion
+        : crd.path("spec").toString();
+    CacheEntry cached = compiledByName.get(name);
+    if (cached != null && cached.fingerprint().equals(fingerprint)) {
+      return cached.crd();
+    }
+    CompiledCrd compiled = compile(crd);
+    compiledByName.put(name, new CacheEntry(fingerprint, compiled));
+    return compiled;
+  }
+}
