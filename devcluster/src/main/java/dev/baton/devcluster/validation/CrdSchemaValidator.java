@@ -28,6 +28,10 @@ public final class CrdSchemaValidator implements CustomResourceValidator {
 
   private record CacheEntry(String fingerprint, CompiledCrd crd) {}
 
+  /** The real server's note when schema errors keep the CEL rules from running ({@code hasBlockingErr}). */
+  static final String RULES_NOT_CHECKED =
+      "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation";
+
   private final Map<String, CacheEntry> compiledByName = new ConcurrentHashMap<>();
 
   @Override
@@ -47,14 +51,23 @@ public final class CrdSchemaValidator implements CustomResourceValidator {
     List<String> unknownFields = UnknownFieldPruner.prune(stored, schema);
     SchemaDefaulter.apply(stored, schema);
 
-    List<FieldError> errors = new ArrayList<>();
-    List<String> warnings = new ArrayList<>();
-    switch (fieldValidation) {
-      case STRICT -> unknownFields.forEach(field -> errors.add(FieldErrors.unknownField(field)));
-      case WARN -> unknownFields.forEach(field -> warnings.add("unknown field " + GoValues.quote(field)));
-      case IGNORE -> { }
+    if (fieldValidation == FieldValidation.STRICT && !unknownFields.isEmpty()) {
+      // The real server fails the strict decoding before it validates anything.
+      return new Result(stored, unknownFields.stream().map(FieldErrors::unknownField).toList(), List.of());
     }
-    errors.addAll(OpenApiValueValidator.validate(stored, schema));
+    List<String> warnings = fieldValidation == FieldValidation.WARN
+        ? unknownFields.stream().map(field -> "unknown field " + GoValues.quote(field)).toList()
+        : List.of();
+
+    OpenApiValueValidator.Outcome schemaCheck = OpenApiValueValidator.validate(stored, schema);
+    List<FieldError> errors = new ArrayList<>(schemaCheck.errors());
+    if (schemaCheck.blocksRules()) {
+      if (schema.containsRules) {
+        // field.Invalid(nil, nil, ...): Go prints a nil bad value as the quoted string "null".
+        errors.add(FieldErrors.invalid(FieldPath.root(), GoValues.quote("null"), RULES_NOT_CHECKED));
+      }
+      return new Result(stored, errors, warnings);
+    }
 
     JsonNode oldStored = null;
     if (oldObject != null) {

@@ -24,16 +24,30 @@ import java.util.Set;
  */
 final class OpenApiValueValidator {
 
+  /** The errors found, and whether any of them keeps the CEL rules from running. */
+  record Outcome(List<FieldError> errors, boolean blocksRules) {}
+
+  private static final Set<String> BLOCKING_TYPES =
+      Set.of(FieldErrors.NOT_SUPPORTED, FieldErrors.REQUIRED, FieldErrors.TOO_LONG, FieldErrors.TOO_MANY);
+
   private final List<FieldError> errors;
+  private boolean typeErrors;
 
   private OpenApiValueValidator(List<FieldError> errors) {
     this.errors = errors;
   }
 
-  static List<FieldError> validate(JsonNode object, SchemaNode schema) {
+  /**
+   * Validates an object. As {@code hasBlockingErr} in apiextensions-apiserver's {@code strategy.go}, a wrong
+   * type, an unsupported enum value, a missing required field, or a too long string or list means the CEL
+   * rules cannot be trusted to see the fields they expect, so they do not run.
+   */
+  static Outcome validate(JsonNode object, SchemaNode schema) {
     List<FieldError> errors = new ArrayList<>();
-    new OpenApiValueValidator(errors).check(object, schema, FieldPath.root(), true);
-    return errors;
+    OpenApiValueValidator validator = new OpenApiValueValidator(errors);
+    validator.check(object, schema, FieldPath.root(), true);
+    boolean blocking = validator.typeErrors || errors.stream().anyMatch(error -> BLOCKING_TYPES.contains(error.type()));
+    return new Outcome(errors, blocking);
   }
 
   /** Validates against a sub-schema of a junctor ({@code anyOf} ...) and tells whether it passed. */
@@ -95,6 +109,7 @@ final class OpenApiValueValidator {
   }
 
   private void typeError(FieldPath path, String name, String type, JsonNode value) {
+    typeErrors = true;
     String actual = GoValues.quote(GoValues.typeName(value));
     errors.add(FieldErrors.invalid(path, actual, name + " in body must be of type " + type + ": " + actual));
   }
