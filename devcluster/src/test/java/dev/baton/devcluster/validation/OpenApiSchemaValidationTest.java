@@ -14,9 +14,16 @@ class OpenApiSchemaValidationTest {
 
   private static final CrdSchemaValidator VALIDATOR = new CrdSchemaValidator();
 
+  /**
+   * The schema's errors. The Widget CRD has CEL rules, so blocking errors also bring the server's note that
+   * rules were not checked; CelRuleValidationTest covers that note, here it is left out.
+   */
   private static List<String> errorsOf(JsonNode object) {
     Result result = VALIDATOR.validate(WidgetCrd.crd(), object, null, FieldValidation.STRICT);
-    return result.errors().stream().map(FieldError::message).toList();
+    return result.errors().stream()
+        .filter(error -> !CrdSchemaValidator.RULES_NOT_CHECKED.equals(error.detail()))
+        .map(FieldError::message)
+        .toList();
   }
 
   @Test
@@ -52,7 +59,7 @@ class OpenApiSchemaValidationTest {
 
   @Test
   void reportsAMissingRequiredField() {
-    assertThat(errorsOf(widget("replicas: 2"))).first().isEqualTo("spec.strategy: Required value");
+    assertThat(errorsOf(widget("replicas: 2"))).containsExactly("spec.strategy: Required value");
   }
 
   @Test
