@@ -26,7 +26,7 @@ public final class CrdSchemaValidator implements CustomResourceValidator {
     static final CelRuleCompiler INSTANCE = new CelRuleCompiler();
   }
 
-  private record CacheEntry(String fingerprint, CompiledCrd crd) {}
+  private record CacheEntry(JsonNode source, String fingerprint, CompiledCrd crd) {}
 
   /** The real server's note when schema errors keep the CEL rules from running ({@code hasBlockingErr}). */
   static final String RULES_NOT_CHECKED =
@@ -114,17 +114,21 @@ public final class CrdSchemaValidator implements CustomResourceValidator {
   private CompiledCrd compiled(JsonNode crd) {
     JsonNode metadata = crd.path("metadata");
     String name = metadata.path("name").asText("");
+    CacheEntry cached = compiledByName.get(name);
+    if (cached != null && cached.source() == crd) {
+      // The same CRD instance as last time: skip even the fingerprint.
+      return cached.crd();
+    }
     String uid = metadata.path("uid").asText("");
     String resourceVersion = metadata.path("resourceVersion").asText("");
     String fingerprint = !uid.isEmpty() && !resourceVersion.isEmpty()
         ? uid + "/" + resourceVersion
         : crd.path("spec").toString();
-    CacheEntry cached = compiledByName.get(name);
     if (cached != null && cached.fingerprint().equals(fingerprint)) {
       return cached.crd();
     }
     CompiledCrd compiled = compile(crd);
-    compiledByName.put(name, new CacheEntry(fingerprint, compiled));
+    compiledByName.put(name, new CacheEntry(crd, fingerprint, compiled));
     return compiled;
   }
 }
