@@ -48,10 +48,10 @@ final class CelRuleCompiler {
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addVar(CelValues.SELF, SimpleType.DYN)
         .addVar(CelValues.OLD_SELF, oldSelfType)
-        .addCompilerLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS), CelExtensions.lists(),
-            CelExtensions.sets(OPTIONS), CelExtensions.optional(), CelExtensions.encoders())
-        .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS), CelExtensions.lists(),
-            CelExtensions.sets(OPTIONS), CelExtensions.optional(), CelExtensions.encoders())
+        .addCompilerLibraries(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
+            CelExtensions.sets(OPTIONS), CelExtensions.optional(), CelExtensions.encoders(OPTIONS))
+        .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.math(), CelExtensions.lists(),
+            CelExtensions.sets(OPTIONS), CelExtensions.optional(), CelExtensions.encoders(OPTIONS))
         .setResultType(resultType)
         .build();
   }

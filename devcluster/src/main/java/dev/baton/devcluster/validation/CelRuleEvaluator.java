@@ -6,7 +6,6 @@ import dev.cel.runtime.CelEvaluationException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,8 +55,7 @@ final class CelRuleEvaluator {
     }
     if (value.isObject()) {
       boolean correlatable = !"atomic".equals(schema.mapType);
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> field = it.next();
+      for (Map.Entry<String, JsonNode> field : value.properties()) {
         String name = field.getKey();
         if (resourceRoot && "metadata".equals(name)) {
           continue;

@@ -5,7 +5,6 @@ import dev.cel.common.values.NullValue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,7 @@ final class CelValues {
       return convert(value, schema);
     }
     Map<String, Object> root = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : value.properties()) {
       if ("metadata".equals(field.getKey()) && field.getValue().isObject()) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         for (String visible : List.of("name", "generateName")) {
@@ -88,8 +86,7 @@ final class CelValues {
 
   private Object map(JsonNode object, SchemaNode schema) {
     Map<String, Object> map = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
       map.put(name(field.getKey(), schema), convert(field.getValue(), schema == null ? null : schema.property(field.getKey())));
     }
     return Collections.unmodifiableMap(map);

@@ -2,7 +2,6 @@ package dev.baton.devcluster.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -63,8 +62,7 @@ final class GoValues {
       StringBuilder out = new StringBuilder("map[string]interface {}{");
       // Go prints map keys sorted.
       java.util.TreeMap<String, JsonNode> sorted = new java.util.TreeMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
+      for (Map.Entry<String, JsonNode> entry : value.properties()) {
         sorted.put(entry.getKey(), entry.getValue());
       }
       boolean first = true;

@@ -2,7 +2,6 @@ package dev.baton.devcluster.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +95,7 @@ final class SchemaNode {
     schemaError = error;
 
     Map<String, SchemaNode> props = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.path("properties").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> property = it.next();
+    for (Map.Entry<String, JsonNode> property : json.path("properties").properties()) {
       props.put(property.getKey(), new SchemaNode(property.getValue(), compiler));
     }
     properties = Map.copyOf(props);
