@@ -62,7 +62,10 @@ public interface CustomResourceValidator {
    *
    * @param field the path, as Kubernetes writes it: {@code spec.template.spec.containers[0].image}
    * @param type Kubernetes' {@code field.ErrorType} text: "Invalid value", "Required value",
-   *     "Unsupported value", "Too long", "Too many", "Forbidden", "Unknown field"
+   *     "Unsupported value", "Too long", "Too many", "Forbidden", "Duplicate value", or "Unknown field" for a
+   *     field a {@code fieldValidation=Strict} write may not carry. The real server refuses such a write
+   *     with 400 Bad Request and the message of {@link CrdSchemaValidator#strictDecodingError}, not with a
+   *     422 listing causes; a result with unknown-field errors holds no other errors.
    * @param detail what is wrong, e.g. the CEL rule's message
    * @param badValue the offending value rendered as Kubernetes does (may be {@code null})
    */
