@@ -33,7 +33,7 @@ public record Strategy(
     return Durations.parse(progressDeadline, Duration.ofMinutes(10));
   }
 
-  public boolean isBlueGreen() {
+  public boolean usesBlueGreen() {
     return blueGreen != null;
   }
 

@@ -38,7 +38,7 @@ public final class EventRecorder {
   }
 
   private void record(HasMetadata subject, String type, String reason, String message) {
-    LOG.info("{} {}/{}: {} {}", subject.getKind(), subject.getMetadata().getNamespace(), subject.getMetadata().getName(),
+    LOG.debug("{} {}/{}: {} {}", subject.getKind(), subject.getMetadata().getNamespace(), subject.getMetadata().getName(),
         reason, message);
     String now = Instant.now(clock).toString();
     try {
