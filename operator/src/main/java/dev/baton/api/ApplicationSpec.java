@@ -44,7 +44,7 @@ public record ApplicationSpec(
     @Size(max = 63)
     String version,
 
-    @JsonPropertyDescription("Number of pods of the live version. Scaling it scales the live pool; removed pods are drained first.")
+    @JsonPropertyDescription("Number of pods of the live version. Scaling it scales the live pool.")
     @Min(0)
     @Default("1")
     Integer replicas,
