@@ -1,6 +1,7 @@
 package dev.baton.observe;
 
 import dev.baton.api.Application;
+import dev.baton.api.Canary;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param pools the Deployments this Application owns, by their version label
  * @param stableService the Service {@code <app>}, when this Application owns it
  * @param disruptionBudgets the PodDisruptionBudgets this Application owns, by version label
+ * @param canaries the Canaries (release records) this Application owns, by name
  * @param conflicts objects that hold a name Baton needs but belong to someone else
  */
 public record ApplicationSnapshot(
@@ -23,11 +25,13 @@ public record ApplicationSnapshot(
     Map<String, Deployment> pools,
     Optional<Service> stableService,
     Map<String, PodDisruptionBudget> disruptionBudgets,
+    Map<String, Canary> canaries,
     List<Conflict> conflicts) {
 
   public ApplicationSnapshot {
     pools = Map.copyOf(pools);
     disruptionBudgets = Map.copyOf(disruptionBudgets);
+    canaries = Map.copyOf(canaries);
     conflicts = List.copyOf(conflicts);
   }
 

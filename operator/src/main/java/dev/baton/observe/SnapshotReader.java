@@ -1,6 +1,7 @@
 package dev.baton.observe;
 
 import dev.baton.api.Application;
+import dev.baton.api.Canary;
 import dev.baton.resources.Labels;
 import dev.baton.resources.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -31,6 +32,8 @@ public final class SnapshotReader {
     String uid = app.getMetadata().getUid();
     Map<String, Deployment> pools = byVersion(owned(context.getSecondaryResources(Deployment.class), uid));
     Map<String, PodDisruptionBudget> budgets = byVersion(owned(context.getSecondaryResources(PodDisruptionBudget.class), uid));
+    Map<String, Canary> canaries = owned(context.getSecondaryResources(Canary.class), uid).stream()
+        .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
     Optional<Service> stable = owned(context.getSecondaryResources(Service.class), uid).stream()
         .filter(s -> s.getMetadata().getName().equals(app.getMetadata().getName()))
         .findFirst();
@@ -49,7 +52,7 @@ public final class SnapshotReader {
       foreign(client.services().inNamespace(namespace).withName(app.getMetadata().getName()).get(), uid, "Service")
           .ifPresent(conflicts::add);
     }
-    return new ApplicationSnapshot(app, pools, stable, budgets, conflicts);
+    return new ApplicationSnapshot(app, pools, stable, budgets, canaries, conflicts);
   }
 
   private static <T extends HasMetadata> List<T> owned(Set<T> objects, String uid) {

@@ -1,5 +1,7 @@
 package dev.baton.plan;
 
+import dev.baton.api.Canary;
+import dev.baton.api.CanaryStatus;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -91,6 +93,77 @@ public sealed interface Action {
 
     public String describe() {
       return "Deleted PodDisruptionBudget " + name;
+    }
+  }
+
+  /** Remove a pool: scale it to zero. */
+  record RetirePool(String deployment, int from) implements Action {
+    public String reason() {
+      return "PoolRetiring";
+    }
+
+    public String describe() {
+      return "Scaling Deployment " + deployment + " from " + from + " to 0: its version no longer serves";
+    }
+  }
+
+  /** Delete a pool that has no pods left. */
+  record DeletePool(String deployment) implements Action {
+    public String reason() {
+      return "PoolDeleted";
+    }
+
+    public String describe() {
+      return "Deleted Deployment " + deployment + ": it has no pods left";
+    }
+  }
+
+  /** Create the Canary that records a release. */
+  record CreateCanary(Canary canary) implements Action {
+    public String reason() {
+      return "ReleaseStarted";
+    }
+
+    public String describe() {
+      return "Release of " + canary.getSpec().toVersion() + " started from " + canary.getSpec().fromVersion()
+          + " (Canary " + canary.getMetadata().getName() + ")";
+    }
+  }
+
+  /**
+   * Write a Canary's status, with the resourceVersion it was read at: if another writer (or a stale
+   * cache) got in between, the API refuses with 409 and the reconcile starts again from fresh state.
+   */
+  record UpdateCanaryStatus(Canary canary, CanaryStatus status) implements Action {
+    public String reason() {
+      return "Release" + status.phase().name();
+    }
+
+    public String describe() {
+      return "Canary " + canary.getMetadata().getName() + ": " + status.message();
+    }
+  }
+
+  /** Remove the handled action annotation from a Canary. */
+  record ClearCanaryAction(Canary canary) implements Action {
+    public String reason() {
+      return "ReleaseActionTaken";
+    }
+
+    public String describe() {
+      return "Canary " + canary.getMetadata().getName() + ": took the action '"
+          + canary.getMetadata().getAnnotations().get(Canary.ACTION_ANNOTATION) + "'";
+    }
+  }
+
+  /** Delete a finished Canary beyond spec.releaseHistoryLimit. */
+  record DeleteCanary(String name) implements Action {
+    public String reason() {
+      return "ReleaseHistoryPruned";
+    }
+
+    public String describe() {
+      return "Deleted Canary " + name + ": older than spec.releaseHistoryLimit releases";
     }
   }
 }

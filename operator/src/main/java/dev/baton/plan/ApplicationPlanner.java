@@ -3,6 +3,9 @@ package dev.baton.plan;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationStatus;
 import dev.baton.api.ApplicationStatus.PoolStatus;
+import dev.baton.api.Canary;
+import dev.baton.api.CanaryPhase;
+import dev.baton.api.CanaryStatus;
 import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.observe.ApplicationSnapshot.Conflict;
 import dev.baton.resources.Labels;
@@ -10,6 +13,7 @@ import dev.baton.resources.PoolFactory;
 import dev.baton.resources.ServiceFactory;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +27,10 @@ import java.util.stream.Collectors;
  * actions and the status to record. No client, no I/O, so every decision is a table test.
  *
  * <p>Order of concerns: a spec Baton cannot act on (InvalidSpec) or a name someone else holds (Conflict)
- * stops everything and leaves the running pools alone; otherwise the desired version's pool, its
- * Service and its disruption budget are brought to what the spec says.
+ * stops everything and leaves the running pools alone. Otherwise the first release brings the desired
+ * version's pool up; after that every version change is a release driven by {@link ReleasePlanner},
+ * which says which pools to keep at which size. Pools not kept are retired; the stable Service and the
+ * pools' disruption budgets follow.
  */
 public final class ApplicationPlanner {
 
@@ -45,31 +51,71 @@ public final class ApplicationPlanner {
       return blocked(snapshot, now, REASON_CONFLICT, message);
     }
     String version = VersionResolver.resolve(app.getSpec()).orElseThrow();
-    int replicas = app.getSpec().replicasOrDefault();
+    String stable = app.getStatus() == null ? null : app.getStatus().stableVersion();
 
     List<Action> actions = new ArrayList<>();
-    Optional<Deployment> pool = Optional.ofNullable(snapshot.pools().get(version));
-    planPool(app, version, replicas, pool, actions);
+    Optional<ReleasePlanner.Decision> release = stable == null
+        ? Optional.empty()
+        : Optional.of(ReleasePlanner.plan(app, version, stable, snapshot.pools(), snapshot.canaries(), now));
+    // The first release has nothing serving yet, so its pool simply comes up whole.
+    Map<String, Integer> kept = release.map(ReleasePlanner.Decision::pools)
+        .orElse(Map.of(version, app.getSpec().replicasOrDefault()));
+    release.ifPresent(d -> actions.addAll(d.actions()));
+    kept.forEach((poolVersion, replicas) ->
+        planPool(app, poolVersion, poolVersion.equals(version), replicas, snapshot.pools().get(poolVersion), actions));
+    retireOthers(snapshot, kept, actions);
     planService(app, snapshot.stableService(), actions);
-    planDisruptionBudget(snapshot, version, replicas, actions);
-    return new Plan(actions, status(snapshot, now, version, pool, actions.isEmpty()), Optional.empty());
+    planDisruptionBudgets(snapshot, kept, actions);
+
+    boolean settled = actions.isEmpty();
+    boolean releasing = release.flatMap(d -> d.canary().filter(c -> version.equals(c.getSpec().toVersion()))
+        .flatMap(c -> d.canaryStatus()).map(s -> s.phase() != CanaryPhase.Succeeded)).orElse(false);
+    ApplicationStatus status = releasing
+        ? releaseStatus(snapshot, now, version, release.get(), settled)
+        : steadyStatus(snapshot, now, version, release, settled);
+    Optional<Duration> requeue = release.flatMap(ReleasePlanner.Decision::wakeAt)
+        .map(at -> Duration.between(now, at).plusMillis(10))
+        .map(d -> d.isNegative() ? Duration.ZERO : d);
+    return new Plan(actions, status, requeue);
   }
 
-  private static void planPool(Application app, String version, int replicas, Optional<Deployment> pool,
+  /**
+   * The desired version's pool follows the spec in full; any other pool (the stable one during a release)
+   * keeps its own template and is only scaled: its pods run the previous version.
+   */
+  private static void planPool(Application app, String version, boolean desired, int replicas, Deployment actual,
       List<Action> actions) {
-    Deployment desired = PoolFactory.deployment(app, version, replicas);
-    if (pool.isEmpty()) {
-      actions.add(new Action.CreatePool(desired));
+    if (actual == null) {
+      if (desired) {
+        actions.add(new Action.CreatePool(PoolFactory.deployment(app, version, replicas)));
+      }
       return;
     }
-    Deployment actual = pool.get();
     int current = PoolState.desired(actual);
     if (current != replicas) {
       actions.add(new Action.ScalePool(actual.getMetadata().getName(), current, replicas));
     }
-    if (!PoolFactory.templateHashOf(desired).equals(PoolFactory.templateHashOf(actual))) {
-      actions.add(new Action.UpdatePoolTemplate(desired));
+    if (desired) {
+      Deployment wanted = PoolFactory.deployment(app, version, replicas);
+      if (!PoolFactory.templateHashOf(wanted).equals(PoolFactory.templateHashOf(actual))) {
+        actions.add(new Action.UpdatePoolTemplate(wanted));
+      }
     }
+  }
+
+  /** Pools the plan does not keep are scaled to zero, then deleted once their pods are gone. */
+  private static void retireOthers(ApplicationSnapshot snapshot, Map<String, Integer> kept, List<Action> actions) {
+    snapshot.pools().entrySet().stream()
+        .filter(e -> !kept.containsKey(e.getKey()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> {
+          Deployment pool = e.getValue();
+          if (PoolState.desired(pool) > 0) {
+            actions.add(new Action.RetirePool(pool.getMetadata().getName(), PoolState.desired(pool)));
+          } else if (PoolState.current(pool) == 0) {
+            actions.add(new Action.DeletePool(pool.getMetadata().getName()));
+          }
+        });
   }
 
   private static void planService(Application app, Optional<Service> actual, List<Action> actions) {
@@ -81,21 +127,30 @@ public final class ApplicationPlanner {
     }
   }
 
-  private static void planDisruptionBudget(ApplicationSnapshot snapshot, String version, int replicas,
-      List<Action> actions) {
-    boolean exists = snapshot.disruptionBudgets().containsKey(version);
-    boolean wanted = PoolFactory.needsDisruptionBudget(replicas);
-    if (wanted && !exists) {
-      actions.add(new Action.CreateDisruptionBudget(PoolFactory.disruptionBudget(snapshot.application(), version)));
-    } else if (!wanted && exists) {
-      actions.add(new Action.DeleteDisruptionBudget(snapshot.disruptionBudgets().get(version).getMetadata().getName()));
-    }
+  /** A budget for every kept pool of two or more pods; none for smaller or retired pools. */
+  private static void planDisruptionBudgets(ApplicationSnapshot snapshot, Map<String, Integer> kept, List<Action> actions) {
+    kept.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      boolean exists = snapshot.disruptionBudgets().containsKey(e.getKey());
+      boolean poolExists = snapshot.pools().containsKey(e.getKey()) || e.getValue() > 0;
+      if (PoolFactory.needsDisruptionBudget(e.getValue()) && poolExists && !exists) {
+        actions.add(new Action.CreateDisruptionBudget(PoolFactory.disruptionBudget(snapshot.application(), e.getKey())));
+      }
+    });
+    snapshot.disruptionBudgets().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      Integer replicas = kept.get(e.getKey());
+      if (replicas == null || !PoolFactory.needsDisruptionBudget(replicas)) {
+        actions.add(new Action.DeleteDisruptionBudget(e.getValue().getMetadata().getName()));
+      }
+    });
   }
 
-  private static ApplicationStatus status(ApplicationSnapshot snapshot, Instant now, String version,
-      Optional<Deployment> pool, boolean settled) {
+  /** Status when no release runs: the first release, or the stable version alone. */
+  private static ApplicationStatus steadyStatus(ApplicationSnapshot snapshot, Instant now, String version,
+      Optional<ReleasePlanner.Decision> release, boolean settled) {
+    String releasedStable = release.map(ReleasePlanner.Decision::stableVersion).orElse(null);
     Application app = snapshot.application();
     ApplicationStatus previous = app.getStatus();
+    Optional<Deployment> pool = Optional.ofNullable(snapshot.pools().get(version));
     int replicas = app.getSpec().replicasOrDefault();
     int ready = pool.map(PoolState::ready).orElse(0);
     boolean rolledOut = settled && pool.map(PoolState::isRolledOut).orElse(false);
@@ -120,10 +175,12 @@ public final class ApplicationPlanner {
       phase = "Progressing";
       conditions.set(Conditions.READY, false, "PoolNotReady", readyMessage(deployment, ready, replicas))
           .set(Conditions.PROGRESSING, true, pool.isEmpty() ? "PoolCreating" : "PoolRollingOut",
-              "Waiting for " + deployment + " to have " + replicas + " ready pods (" + ready + " now)")
+              "Waiting for " + deployment + " to have " + replicas + " ready pods (" + ready + " now)"
+                  + (snapshot.pools().size() > 1 ? " and for the other pools to be removed" : ""))
           .set(Conditions.DEGRADED, false, "Healthy", "No failure seen");
     }
-    String stableVersion = rolledOut ? version : previous == null ? null : previous.stableVersion();
+    String stableVersion = rolledOut ? version : releasedStable != null ? releasedStable
+        : previous == null ? null : previous.stableVersion();
     return new ApplicationStatus(
         generation(app),
         conditions.build(),
@@ -131,24 +188,66 @@ public final class ApplicationPlanner {
         stableVersion,
         null,
         ready + "/" + replicas,
-        pool.isPresent() ? 100 : 0,
+        weightOf(snapshot, version),
         phase,
         pools(snapshot),
-        previous == null ? null : previous.canary());
+        release.flatMap(ReleasePlanner.Decision::canary).map(c -> c.getMetadata().getName())
+            .orElse(previous == null ? null : previous.canary()));
+  }
+
+  /** Status while a release runs, or after it was aborted or rolled back. */
+  private static ApplicationStatus releaseStatus(ApplicationSnapshot snapshot, Instant now, String version,
+      ReleasePlanner.Decision release, boolean settled) {
+    Application app = snapshot.application();
+    ApplicationStatus previous = app.getStatus();
+    Canary canary = release.canary().orElseThrow();
+    CanaryStatus progress = release.canaryStatus().orElseThrow();
+    int replicas = app.getSpec().replicasOrDefault();
+    int ready = Optional.ofNullable(snapshot.pools().get(version)).map(PoolState::ready).orElse(0);
+    String name = canary.getMetadata().getName();
+    Conditions conditions = new Conditions(previous == null ? null : previous.conditions(), now, generation(app));
+    CanaryPhase phase = progress.phase();
+    if (phase == CanaryPhase.Aborted || phase == CanaryPhase.RolledBack || phase == CanaryPhase.Failed) {
+      String reason = "Release" + phase.name();
+      conditions.set(Conditions.READY, false, reason, "Version " + version + " is not released: " + progress.message())
+          .set(Conditions.PROGRESSING, !settled, reason, settled
+              ? "Traffic is back on " + release.stableVersion() + "; change the version or annotate canary " + name
+                  + " baton.dev/action=retry"
+              : "Moving traffic back to " + release.stableVersion())
+          .set(Conditions.DEGRADED, true, reason, "Release " + name + " " + phase.name().toLowerCase() + ": "
+              + progress.message());
+    } else {
+      conditions.set(Conditions.READY, false, "Releasing", "Releasing " + version + ": " + progress.message())
+          .set(Conditions.PROGRESSING, true, phase == CanaryPhase.Paused ? "ReleasePaused" : "Releasing",
+              "Canary " + name + ", step " + progress.currentStep() + ": " + progress.message())
+          .set(Conditions.DEGRADED, false, "Healthy", "No failure seen");
+    }
+    return new ApplicationStatus(
+        generation(app),
+        conditions.build(),
+        version,
+        release.stableVersion(),
+        version,
+        ready + "/" + replicas,
+        weightOf(snapshot, version),
+        phase.name(),
+        pools(snapshot),
+        name);
   }
 
   /** The status of a spec Baton will not act on: the pools keep running, nothing is created or deleted. */
   private static Plan blocked(ApplicationSnapshot snapshot, Instant now, String reason, String message) {
     Application app = snapshot.application();
     ApplicationStatus previous = app.getStatus();
+    boolean degraded = previous != null && previous.condition(Conditions.DEGRADED)
+        .map(c -> "True".equals(c.getStatus())).orElse(false);
+    String degradedReason = previous == null ? "Healthy"
+        : previous.condition(Conditions.DEGRADED).map(c -> c.getReason()).orElse("Healthy");
     List<io.fabric8.kubernetes.api.model.Condition> conditions =
         new Conditions(previous == null ? null : previous.conditions(), now, generation(app))
             .set(Conditions.READY, false, reason, message)
             .set(Conditions.PROGRESSING, false, reason, "Nothing is changed until the problem is fixed")
-            .set(Conditions.DEGRADED, previous != null && previous.condition(Conditions.DEGRADED)
-                    .map(c -> "True".equals(c.getStatus())).orElse(false),
-                previous == null ? "Healthy" : previous.condition(Conditions.DEGRADED).map(c -> c.getReason()).orElse("Healthy"),
-                "Running pools are left as they are")
+            .set(Conditions.DEGRADED, degraded, degradedReason, "Running pools are left as they are")
             .build();
     ApplicationStatus status = new ApplicationStatus(
         generation(app),
@@ -164,8 +263,14 @@ public final class ApplicationPlanner {
     return new Plan(List.of(), status, Optional.empty());
   }
 
+  /** The version's share of the application's ready serving pods: the traffic it gets through the stable Service. */
+  private static int weightOf(ApplicationSnapshot snapshot, String version) {
+    int total = snapshot.pools().values().stream().mapToInt(PoolState::ready).sum();
+    int mine = Optional.ofNullable(snapshot.pools().get(version)).map(PoolState::ready).orElse(0);
+    return total == 0 ? 0 : Math.round(100f * mine / total);
+  }
+
   private static List<PoolStatus> pools(ApplicationSnapshot snapshot) {
-    int totalReady = snapshot.pools().values().stream().mapToInt(PoolState::ready).sum();
     return snapshot.pools().entrySet().stream()
         .sorted(Map.Entry.comparingByValue(Comparator.comparing(d -> d.getMetadata().getName())))
         .map(e -> new PoolStatus(
@@ -173,7 +278,7 @@ public final class ApplicationPlanner {
             e.getValue().getMetadata().getName(),
             PoolState.desired(e.getValue()),
             PoolState.ready(e.getValue()),
-            totalReady == 0 ? 0 : Math.round(100f * PoolState.ready(e.getValue()) / totalReady)))
+            weightOf(snapshot, e.getKey())))
         .toList();
   }
 

@@ -15,6 +15,12 @@ final class PoolState {
     return replicas == null ? 1 : replicas;
   }
 
+  /** Pods the pool has now, ready or not (terminating pods are not counted by the ReplicaSet). */
+  static int current(Deployment deployment) {
+    DeploymentStatus status = deployment.getStatus();
+    return status == null || status.getReplicas() == null ? 0 : status.getReplicas();
+  }
+
   static int ready(Deployment deployment) {
     DeploymentStatus status = deployment.getStatus();
     return status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();

@@ -1,7 +1,9 @@
 package dev.baton.reconciler;
 
 import dev.baton.api.Application;
+import dev.baton.api.Canary;
 import dev.baton.plan.Action;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -46,10 +48,45 @@ public final class ActionExecutor {
       client.policy().v1().podDisruptionBudget().inNamespace(namespace).resource(create.budget()).create();
     } else if (action instanceof Action.DeleteDisruptionBudget delete) {
       client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(delete.name()).delete();
+    } else if (action instanceof Action.RetirePool retire) {
+      client.apps().deployments().inNamespace(namespace).withName(retire.deployment())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", Map.of("replicas", 0))));
+    } else if (action instanceof Action.DeletePool delete) {
+      client.apps().deployments().inNamespace(namespace).withName(delete.deployment()).delete();
+    } else if (action instanceof Action.CreateCanary create) {
+      client.resource(create.canary()).create();
+    } else if (action instanceof Action.UpdateCanaryStatus update) {
+      updateCanaryStatus(update);
+    } else if (action instanceof Action.ClearCanaryAction clear) {
+      clearCanaryAction(clear.canary());
+    } else if (action instanceof Action.DeleteCanary delete) {
+      client.resources(Canary.class).inNamespace(namespace).withName(delete.name()).delete();
     } else {
       throw new IllegalArgumentException("no executor for " + action);
     }
     events.normal(app, action.reason(), action.describe());
+  }
+
+  /** A PUT of the status with the resourceVersion it was planned from: a stale plan gets 409 and is redone. */
+  private void updateCanaryStatus(Action.UpdateCanaryStatus update) {
+    Canary canary = new Canary();
+    canary.setMetadata(new ObjectMetaBuilder(update.canary().getMetadata()).build());
+    canary.setSpec(update.canary().getSpec());
+    canary.setStatus(update.status());
+    client.resource(canary).updateStatus();
+  }
+
+  /**
+   * Removes the action annotation with a JSON patch that first tests its value, so an action a user set
+   * after the one Baton handled is not lost: the patch then fails and the next reconcile takes it.
+   */
+  private void clearCanaryAction(Canary canary) {
+    String path = "/metadata/annotations/" + Canary.ACTION_ANNOTATION.replace("~", "~0").replace("/", "~1");
+    String value = canary.getMetadata().getAnnotations().get(Canary.ACTION_ANNOTATION);
+    client.resources(Canary.class).inNamespace(canary.getMetadata().getNamespace()).withName(canary.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON), Serialization.asJson(List.of(
+            Map.of("op", "test", "path", path, "value", value),
+            Map.of("op", "remove", "path", path))));
   }
 
   private void mergePatchService(String namespace, Service desired) {

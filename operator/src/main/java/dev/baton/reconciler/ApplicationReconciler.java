@@ -2,6 +2,7 @@ package dev.baton.reconciler;
 
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationStatus;
+import dev.baton.api.Canary;
 import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.observe.SnapshotReader;
 import dev.baton.plan.Action;
@@ -19,6 +20,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -53,7 +55,8 @@ public class ApplicationReconciler implements Reconciler<Application> {
     return List.of(
         managed(Deployment.class, context),
         managed(Service.class, context),
-        managed(PodDisruptionBudget.class, context));
+        managed(PodDisruptionBudget.class, context),
+        managed(Canary.class, context));
   }
 
   /** An informer over the objects Baton manages (by label), so memory follows Baton's objects, not the cluster's. */
@@ -78,16 +81,14 @@ public class ApplicationReconciler implements Reconciler<Application> {
     }
     recordTransitions(app, app.getStatus(), plan.status(), events);
 
-    UpdateControl<Application> control;
-    if (Objects.equals(app.getStatus(), plan.status())) {
-      control = UpdateControl.noUpdate();
-    } else {
-      Application patched = new Application();
-      patched.setMetadata(app.getMetadata());
-      patched.setSpec(app.getSpec());
-      patched.setStatus(plan.status());
-      control = UpdateControl.patchStatus(patched);
+    if (!Objects.equals(app.getStatus(), plan.status())) {
+      // Patch and cache: the next reconcile must see this status (it holds the stable version), not a stale copy.
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(app, context, fresh -> {
+        fresh.setStatus(plan.status());
+        return fresh;
+      });
     }
+    UpdateControl<Application> control = UpdateControl.noUpdate();
     plan.requeueAfter().ifPresent(control::rescheduleAfter);
     return control;
   }

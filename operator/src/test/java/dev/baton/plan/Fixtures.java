@@ -85,12 +85,13 @@ final class Fixtures {
   }
 
   /** A fluent snapshot for tables. */
-  static final class Snapshot {
+  static class Snapshot {
     private final Application app;
     private final Map<String, Deployment> pools = new HashMap<>();
     private final Map<String, PodDisruptionBudget> budgets = new HashMap<>();
     private Service service;
     private final List<ApplicationSnapshot.Conflict> conflicts = new java.util.ArrayList<>();
+    private final Map<String, dev.baton.api.Canary> canaries = new HashMap<>();
 
     Snapshot(Application app) {
       this.app = app;
@@ -116,13 +117,18 @@ final class Fixtures {
       return this;
     }
 
+    Snapshot withCanary(dev.baton.api.Canary canary) {
+      canaries.put(canary.getMetadata().getName(), canary);
+      return this;
+    }
+
     Snapshot withConflict(String kind, String name, String owner) {
       conflicts.add(new ApplicationSnapshot.Conflict(kind, name, owner));
       return this;
     }
 
     ApplicationSnapshot build() {
-      return new ApplicationSnapshot(app, pools, Optional.ofNullable(service), budgets, conflicts);
+      return new ApplicationSnapshot(app, pools, Optional.ofNullable(service), budgets, canaries, conflicts);
     }
 
     Plan plan() {

@@ -1,0 +1,461 @@
+package dev.baton.plan;
+
+import dev.baton.api.Application;
+import dev.baton.api.Canary;
+import dev.baton.api.CanaryPhase;
+import dev.baton.api.CanarySpec;
+import dev.baton.api.CanaryStatus;
+import dev.baton.api.CanaryStep;
+import dev.baton.api.CanaryStrategy;
+import dev.baton.api.CanaryStrategy.StableScaling;
+import dev.baton.api.Durations;
+import dev.baton.resources.CanaryFactory;
+import dev.baton.resources.Names;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Drives one release from the stable version to the desired one, as a pure function of the cluster:
+ * which Canary records it, which step it is at, which pools must exist with how many pods, and when to
+ * look again. The Canary's status is the memory of the release; every decision re-derives from it and
+ * from the pools, so a restarted operator continues where the last one stopped.
+ *
+ * <p>Step rules: a {@code setWeight} step is done when the new pool has its pods ready (and, with
+ * {@code Shrink}, the stable pool has shrunk); a timed pause when its time is up; a pause without
+ * duration waits for {@code promote} or {@code resume}. After the last step the new pool grows to all
+ * replicas (Promoting), then the old pool goes (Draining), then the release has Succeeded.
+ */
+final class ReleasePlanner {
+
+  private final Application app;
+  private final String desired;
+  private final String stable;
+  private final Map<String, Deployment> pools;
+  private final Map<String, Canary> canaries;
+  private final Instant now;
+  private final int replicas;
+
+  private final List<Action> actions = new ArrayList<>();
+  private final Map<String, Integer> keep = new LinkedHashMap<>();
+  private Instant wakeAt;
+  private String canaryName;
+
+  private ReleasePlanner(Application app, String desired, String stable, Map<String, Deployment> pools,
+      Map<String, Canary> canaries, Instant now) {
+    this.app = app;
+    this.desired = desired;
+    this.stable = stable;
+    this.pools = pools;
+    this.canaries = canaries;
+    this.now = now;
+    this.replicas = app.getSpec().replicasOrDefault();
+  }
+
+  /** The outcome: pools to keep (others are retired), Canary actions, the stable version, the release record. */
+  record Decision(Map<String, Integer> pools, List<Action> actions, String stableVersion, Optional<Canary> canary,
+      Optional<CanaryStatus> canaryStatus, Optional<Instant> wakeAt) {}
+
+  static Decision plan(Application app, String desired, String stable, Map<String, Deployment> pools,
+      Map<String, Canary> canaries, Instant now) {
+    return new ReleasePlanner(app, desired, stable, pools, canaries, now).decide();
+  }
+
+  private Decision decide() {
+    Optional<Canary> current = currentCanary();
+    if (desired.equals(stable)) {
+      current.filter(c -> isActive(status(c))).ifPresent(c -> writeStatus(c, finish(status(c), CanaryPhase.RolledBack,
+          "spec asks for the stable version " + stable + " again: traffic stays on it and " + c.getSpec().toVersion()
+              + " is removed")));
+      keep.put(stable, replicas);
+      pruneHistory(current.map(c -> c.getMetadata().getName()).orElse(null));
+      return decision(stable, current);
+    }
+    if (current.isEmpty() || !isReleaseOf(current.get(), stable, desired)) {
+      current.filter(c -> isActive(status(c))).ifPresent(c -> writeStatus(c, finish(status(c), CanaryPhase.Aborted,
+          "superseded by version " + desired + ": traffic went back to " + stable)));
+      Canary created = CanaryFactory.canary(app, nextCanaryName(), stable, desired, now);
+      actions.add(new Action.CreateCanary(created));
+      current = Optional.of(created);
+    }
+    Canary canary = current.get();
+    CanaryStatus before = canary.getStatus();
+    CanaryStatus after = drive(canary, before == null ? initial() : before);
+    String stableVersion = after.phase() == CanaryPhase.Succeeded ? desired : stable;
+    if (after.phase() == CanaryPhase.Succeeded) {
+      keep.clear();
+      keep.put(desired, replicas);
+    }
+    if (canary.getMetadata().getResourceVersion() != null && !Objects.equals(before, after)) {
+      actions.add(0, new Action.UpdateCanaryStatus(canary, after));
+    }
+    pruneHistory(canary.getMetadata().getName());
+    return new Decision(keep, actions, stableVersion, Optional.of(canary), Optional.of(after), Optional.ofNullable(wakeAt));
+  }
+
+  private Decision decision(String stableVersion, Optional<Canary> current) {
+    return new Decision(keep, actions, stableVersion, current, current.map(Canary::getStatus), Optional.ofNullable(wakeAt));
+  }
+
+  /** The user's action first, then as many steps as are done now; then the pools the phase needs. */
+  private CanaryStatus drive(Canary canary, CanaryStatus status) {
+    canaryName = canary.getMetadata().getName();
+    List<CanaryStep> steps = steps(canary);
+    String annotation = canary.getMetadata().getAnnotations() == null ? null
+        : canary.getMetadata().getAnnotations().get(Canary.ACTION_ANNOTATION);
+    if (annotation != null && canary.getMetadata().getResourceVersion() != null) {
+      status = applyUserAction(status, annotation, steps);
+      actions.add(new Action.ClearCanaryAction(canary));
+    }
+    if (status.phase() == CanaryPhase.Progressing) {
+      status = advance(status, steps);
+    }
+    if (status.phase() == CanaryPhase.Promoting) {
+      status = promote(status);
+    }
+    if (status.phase() == CanaryPhase.Draining) {
+      status = drain(status);
+    }
+    sizePools(status, steps);
+    return status;
+  }
+
+  private CanaryStatus applyUserAction(CanaryStatus status, String annotation, List<CanaryStep> steps) {
+    Optional<CanaryAction> parsed = CanaryAction.parse(annotation);
+    if (parsed.isEmpty()) {
+      return with(status).lastAction("ignored unknown action '" + annotation + "' at " + now
+          + " (use promote, promote-full, pause, resume, abort or retry)").build();
+    }
+    CanaryAction action = parsed.get();
+    Progress next = with(status).lastAction(action.value() + " at " + now);
+    CanaryPhase phase = status.phase();
+    int step = status.currentStep();
+    switch (action) {
+      case PROMOTE -> {
+        if ((phase == CanaryPhase.Progressing || phase == CanaryPhase.Paused) && step < steps.size()
+            && steps.get(step).setWeight() == null) {
+          next.phase(CanaryPhase.Progressing).step(step + 1, now).message("step " + step + " promoted by a user");
+        }
+      }
+      case PROMOTE_FULL -> {
+        if (isActive(status) && phase != CanaryPhase.Draining) {
+          next.phase(CanaryPhase.Promoting).step(steps.size(), now).message("promoted fully by a user: going to 100%");
+        }
+      }
+      case PAUSE -> {
+        if (phase == CanaryPhase.Progressing) {
+          next.phase(CanaryPhase.Paused).message("paused by a user at step " + step);
+        }
+      }
+      case RESUME -> {
+        if (phase == CanaryPhase.Paused) {
+          boolean openPause = step < steps.size() && isOpenPause(steps.get(step));
+          next.phase(CanaryPhase.Progressing).message("resumed by a user");
+          if (openPause) {
+            next.step(step + 1, now);
+          }
+        }
+      }
+      case ABORT -> {
+        if (isActive(status) && phase != CanaryPhase.Draining) {
+          return finishWith(next, CanaryPhase.Aborted, "aborted by a user: traffic went back to " + stable);
+        }
+      }
+      case RETRY -> {
+        if (phase == CanaryPhase.Aborted || phase == CanaryPhase.RolledBack) {
+          return with(initial()).lastAction(action.value() + " at " + now).message("retried by a user").build();
+        }
+      }
+    }
+    return next.build();
+  }
+
+  /** Runs every step whose condition holds now; stops at the first that must wait. */
+  private CanaryStatus advance(CanaryStatus status, List<CanaryStep> steps) {
+    Progress progress = with(status);
+    while (progress.phase == CanaryPhase.Progressing) {
+      int index = progress.step;
+      if (index >= steps.size()) {
+        progress.phase(CanaryPhase.Promoting).weight(100).message("all steps done: the new version goes to 100%");
+        break;
+      }
+      CanaryStep step = steps.get(index);
+      Instant startedAt = Instant.parse(progress.stepStartedAt);
+      if (step.setWeight() != null) {
+        int weight = step.setWeight();
+        progress.weight(weight);
+        if (weightReached(weight)) {
+          progress.step(index + 1, now).message("step " + index + ": " + weight + "% of traffic on " + desired);
+          continue;
+        }
+        if (now.isAfter(startedAt.plus(progressDeadline()))) {
+          return finish(progress.build(), CanaryPhase.RolledBack, "the new pool did not get " + canaryPods(weight)
+              + " ready pods within the progress deadline (" + app.getSpec().strategyOrDefault().progressDeadline()
+              + "): traffic went back to " + stable);
+        }
+        progress.message("step " + index + ": waiting for " + canaryPods(weight) + " ready pods of " + desired);
+        wake(startedAt.plus(progressDeadline()));
+        break;
+      }
+      if (step.pause() != null && step.pause().duration() != null) {
+        Instant end = startedAt.plus(Durations.parse(step.pause().duration(), Duration.ZERO));
+        if (!now.isBefore(end)) {
+          progress.step(index + 1, now);
+          continue;
+        }
+        progress.message("step " + index + ": pausing until " + end);
+        wake(end);
+        break;
+      }
+      if (step.pause() != null) {
+        progress.phase(CanaryPhase.Paused).message("step " + index + ": paused until promoted"
+            + " (kubectl annotate canary " + canaryName + " " + Canary.ACTION_ANNOTATION + "=promote)");
+        break;
+      }
+      // Analysis steps are judged by the analysis runner; without a result yet the release waits here.
+      progress.message("step " + index + ": waiting for analysis " + step.analysis().templateName());
+      break;
+    }
+    return progress.build();
+  }
+
+  private CanaryStatus promote(CanaryStatus status) {
+    if (poolAt(desired, replicas)) {
+      return with(status).phase(CanaryPhase.Draining).weight(100)
+          .message("the new pool serves all traffic; the old pool " + stable + " is being removed").build();
+    }
+    Instant startedAt = Instant.parse(status.stepStartedAt());
+    if (now.isAfter(startedAt.plus(progressDeadline()))) {
+      return finish(status, CanaryPhase.RolledBack, "the new pool did not get " + replicas
+          + " ready pods within the progress deadline: traffic went back to " + stable);
+    }
+    wake(startedAt.plus(progressDeadline()));
+    return with(status).message("promoting: waiting for " + replicas + " ready pods of " + desired).build();
+  }
+
+  private CanaryStatus drain(CanaryStatus status) {
+    if (!pools.containsKey(stable)) {
+      return finish(status, CanaryPhase.Succeeded, "released: " + desired + " serves all traffic");
+    }
+    return status;
+  }
+
+  /** The pools each phase needs; pools not listed are retired by the caller. */
+  private void sizePools(CanaryStatus status, List<CanaryStep> steps) {
+    StableScaling scaling = canaryStrategy().stableScalingOrDefault();
+    switch (status.phase()) {
+      case Progressing, Paused -> {
+        int weight = CanaryMath.weightAt(steps, status.currentStep());
+        int canary = canaryPods(weight);
+        boolean canaryReady = poolAt(desired, canary);
+        int previousWeight = CanaryMath.weightAt(steps, status.currentStep() - 1);
+        // The stable pool shrinks only once the new pool's pods are ready: the new pool absorbs first.
+        keep.put(stable, CanaryMath.stableReplicas(canaryReady ? weight : previousWeight, replicas, scaling));
+        keep.put(desired, canary);
+      }
+      case Promoting -> {
+        keep.put(stable, specReplicas(stable).orElse(replicas));
+        keep.put(desired, replicas);
+      }
+      case Draining, Succeeded -> keep.put(desired, replicas);
+      case Aborted, RolledBack, Failed -> {
+        keep.put(stable, replicas);
+        // The new pool goes only once the stable pool can take all traffic again.
+        if (!poolAt(stable, replicas)) {
+          keep.put(desired, specReplicas(desired).orElse(0));
+        }
+      }
+    }
+  }
+
+  /** With Shrink, a weight is reached when the stable pool has shrunk too. */
+  private boolean weightReached(int weight) {
+    if (!poolAt(desired, canaryPods(weight))) {
+      return false;
+    }
+    int stableWanted = CanaryMath.stableReplicas(weight, replicas, canaryStrategy().stableScalingOrDefault());
+    return specReplicas(stable).map(r -> r == stableWanted).orElse(true)
+        && Optional.ofNullable(pools.get(stable)).map(d -> PoolState.current(d) <= stableWanted).orElse(true);
+  }
+
+  /** Whether the version's pool is asked for exactly {@code wanted} pods and has them ready. */
+  private boolean poolAt(String version, int wanted) {
+    Deployment pool = pools.get(version);
+    if (pool == null) {
+      return wanted == 0;
+    }
+    return PoolState.desired(pool) == wanted && PoolState.isRolledOut(pool);
+  }
+
+  private Optional<Integer> specReplicas(String version) {
+    return Optional.ofNullable(pools.get(version)).map(PoolState::desired);
+  }
+
+  private int canaryPods(int weight) {
+    return CanaryMath.canaryReplicas(weight, replicas);
+  }
+
+  private Duration progressDeadline() {
+    return app.getSpec().strategyOrDefault().progressDeadlineOrDefault();
+  }
+
+  private CanaryStrategy canaryStrategy() {
+    CanaryStrategy canary = app.getSpec().strategyOrDefault().canary();
+    return canary == null ? new CanaryStrategy(List.of(), null) : canary;
+  }
+
+  private List<CanaryStep> steps(Canary canary) {
+    return canary.getSpec().steps() == null ? List.of() : canary.getSpec().steps();
+  }
+
+  private void wake(Instant at) {
+    if (wakeAt == null || at.isBefore(wakeAt)) {
+      wakeAt = at;
+    }
+  }
+
+  /**
+   * The release's Canary: the one the Application's status points to, when it records this release;
+   * otherwise an unfinished Canary of this release (the status write may have been lost in a restart).
+   */
+  private Optional<Canary> currentCanary() {
+    String pointer = app.getStatus() == null ? null : app.getStatus().canary();
+    Canary pointed = pointer == null ? null : canaries.get(pointer);
+    if (pointed != null && (isReleaseOf(pointed, stable, desired) || desired.equals(stable))) {
+      return Optional.of(pointed);
+    }
+    Optional<Canary> unfinished = canaries.values().stream()
+        .filter(c -> isReleaseOf(c, stable, desired) && (c.getStatus() == null || !c.getStatus().phase().isFinished()))
+        .max(Comparator.comparing(c -> c.getMetadata().getCreationTimestamp(), Comparator.nullsFirst(String::compareTo)));
+    return unfinished.isPresent() ? unfinished : Optional.ofNullable(pointed);
+  }
+
+  private String nextCanaryName() {
+    String name = Names.canary(app.getMetadata().getName(), desired, 1);
+    for (int attempt = 2; canaries.containsKey(name); attempt++) {
+      name = Names.canary(app.getMetadata().getName(), desired, attempt);
+    }
+    return name;
+  }
+
+  /** Finished releases beyond spec.releaseHistoryLimit go, oldest first; the current one stays. */
+  private void pruneHistory(String currentName) {
+    int limit = app.getSpec().releaseHistoryLimitOrDefault();
+    List<Canary> finished = canaries.values().stream()
+        .filter(c -> !c.getMetadata().getName().equals(currentName))
+        .filter(c -> c.getStatus() != null && c.getStatus().phase() != null && c.getStatus().phase().isFinished())
+        .sorted(Comparator.comparing((Canary c) -> Objects.toString(c.getStatus().finishedAt(), ""))
+            .thenComparing(c -> c.getMetadata().getName()))
+        .toList();
+    for (int i = 0; i < finished.size() - limit; i++) {
+      actions.add(new Action.DeleteCanary(finished.get(i).getMetadata().getName()));
+    }
+  }
+
+  private void writeStatus(Canary canary, CanaryStatus status) {
+    actions.add(new Action.UpdateCanaryStatus(canary, status));
+  }
+
+  private static boolean isReleaseOf(Canary canary, String from, String to) {
+    CanarySpec spec = canary.getSpec();
+    return to.equals(spec.toVersion()) && Objects.equals(from, spec.fromVersion());
+  }
+
+  private static boolean isOpenPause(CanaryStep step) {
+    return step.pause() != null && step.pause().duration() == null;
+  }
+
+  static boolean isActive(CanaryStatus status) {
+    return status == null || status.phase() == null || !status.phase().isFinished();
+  }
+
+  private CanaryStatus status(Canary canary) {
+    return canary.getStatus() == null ? initial() : canary.getStatus();
+  }
+
+  private CanaryStatus initial() {
+    return new CanaryStatus(null, CanaryPhase.Progressing, 0, 0, now.toString(), now.toString(), null, null, null, null,
+        "release of " + desired + " started from " + stable);
+  }
+
+  private CanaryStatus finish(CanaryStatus status, CanaryPhase phase, String message) {
+    return finishWith(with(status), phase, message);
+  }
+
+  private CanaryStatus finishWith(Progress progress, CanaryPhase phase, String message) {
+    return progress.phase(phase).finishedAt(now.toString()).weight(phase == CanaryPhase.Succeeded ? 100 : 0)
+        .message(message).build();
+  }
+
+  private Progress with(CanaryStatus status) {
+    return new Progress(status, now);
+  }
+
+  /** A mutable copy of a CanaryStatus for one planning pass. */
+  private static final class Progress {
+    private final CanaryStatus base;
+    private final Instant now;
+    private CanaryPhase phase;
+    private int step;
+    private int weight;
+    private String stepStartedAt;
+    private String finishedAt;
+    private String lastAction;
+    private String message;
+
+    Progress(CanaryStatus status, Instant now) {
+      this.base = status;
+      this.now = now;
+      this.phase = status.phase();
+      this.step = status.currentStep() == null ? 0 : status.currentStep();
+      this.weight = status.currentWeight() == null ? 0 : status.currentWeight();
+      this.stepStartedAt = status.stepStartedAt();
+      this.finishedAt = status.finishedAt();
+      this.lastAction = status.lastAction();
+      this.message = status.message();
+    }
+
+    Progress phase(CanaryPhase phase) {
+      this.phase = phase;
+      return this;
+    }
+
+    Progress step(int step, Instant startedAt) {
+      this.step = step;
+      this.stepStartedAt = startedAt.toString();
+      return this;
+    }
+
+    Progress weight(int weight) {
+      this.weight = weight;
+      return this;
+    }
+
+    Progress finishedAt(String finishedAt) {
+      this.finishedAt = finishedAt;
+      return this;
+    }
+
+    Progress lastAction(String lastAction) {
+      this.lastAction = lastAction;
+      return this;
+    }
+
+    Progress message(String message) {
+      this.message = message;
+      return this;
+    }
+
+    CanaryStatus build() {
+      return new CanaryStatus(base.observedGeneration(), phase, step, weight, stepStartedAt, base.startedAt(), finishedAt,
+          base.analysis(), lastAction, CanaryConditions.of(phase, message, base.conditions(), now), message);
+    }
+  }
+}
