@@ -8,6 +8,7 @@ import com.marcnuri.helm.LintResult;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,5 +45,14 @@ class ChartLintTest {
     // then nothing is wrong (Helm's [INFO] notes, such as "icon is recommended", are not failures)
     assertThat(result.isFailed()).as("lint of %s: %s", combination, result.getMessages()).isFalse();
     assertThat(result.getMessages()).allMatch(message -> message.startsWith("[INFO]"));
+  }
+
+  @Test
+  void lintSeesTheValuesItIsGiven() {
+    // a guard on the harness above: values that the schema refuses must fail the lint
+    LintResult result = lint(values("rbac.scope", "galaxy"));
+
+    assertThat(result.isFailed()).isTrue();
+    assertThat(String.join("\n", result.getMessages())).contains("/rbac/scope");
   }
 }
