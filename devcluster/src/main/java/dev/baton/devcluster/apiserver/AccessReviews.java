@@ -12,8 +12,9 @@ final class AccessReviews {
 
   private AccessReviews() {}
 
+  /** kubectl may post the review as protobuf; the answer does not depend on the question, so only JSON is read. */
   static ApiResponse answer(ResourceType type, String body) {
-    ObjectNode review = body.isBlank() ? Store.JSON.createObjectNode() : Store.parse(body);
+    ObjectNode review = body.trim().startsWith("{") ? Store.parse(body) : Store.JSON.createObjectNode();
     review.put("apiVersion", type.apiVersion()).put("kind", type.kind());
     review.putObject("metadata").put("creationTimestamp", (String) null);
     ObjectNode status = review.putObject("status");

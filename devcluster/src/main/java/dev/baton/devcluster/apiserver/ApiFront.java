@@ -42,6 +42,7 @@ final class ApiFront {
   private final Store store;
   private final ResourceCatalog catalog;
   private final Discovery discovery;
+  private final OpenApiDocuments openApi;
   private final WatchHub watches;
   private volatile GarbageCollector garbageCollector;
   private volatile CustomResourceValidator validator;
@@ -51,6 +52,7 @@ final class ApiFront {
     this.store = store;
     this.catalog = catalog;
     this.discovery = new Discovery(catalog);
+    this.openApi = new OpenApiDocuments(catalog);
     this.watches = watches;
     this.serverAddress = serverAddress;
   }
@@ -74,9 +76,7 @@ final class ApiFront {
         }
       }
       if (request.path().startsWith("/openapi/")) {
-        // No OpenAPI documents: a real server with OpenAPI disabled answers 404, and kubectl then validates on
-        // the server side (fieldValidation) instead of against a downloaded schema.
-        throw ApiException.notFound();
+        return openApi.answer(request.path()).map(ApiResponse::ok).orElseThrow(ApiException::notFound);
       }
       ResourceRef ref = ResourceRef.parse(request.path()).orElseThrow(ApiException::notFound);
       ResourceType type = catalog.find(ref.group(), ref.version(), ref.plural()).orElseThrow(ApiException::notFound);
