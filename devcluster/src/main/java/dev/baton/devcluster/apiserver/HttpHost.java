@@ -48,9 +48,19 @@ final class HttpHost implements AutoCloseable {
   }
 
   private void onRequest(HttpServerRequest http) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    http.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
+    if ("websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
+      // The upgrade must happen before the request is read; WebSocket watches carry no body.
+      ApiRequest request = ApiRequest.of(http.method().name(), http.uri(), headers, "");
+      log.record(request.method(), request.path(), request.rawQuery());
+      http.toWebSocket().onSuccess(ws -> vertx.executeBlocking(() -> {
+        follow(request, ws::writeTextMessage, ws::close, ws::closeHandler);
+        return null;
+      }, false));
+      return;
+    }
     http.body().onSuccess(body -> {
-      Map<String, String> headers = new LinkedHashMap<>();
-      http.headers().forEach(h -> headers.putIfAbsent(h.getKey(), h.getValue()));
       ApiRequest request = ApiRequest.of(http.method().name(), http.uri(), headers, body.toString());
       log.record(request.method(), request.path(), request.rawQuery());
       if (request.isWatch()) {
@@ -73,12 +83,6 @@ final class HttpHost implements AutoCloseable {
   }
 
   private void startWatch(HttpServerRequest http, ApiRequest request) {
-    boolean webSocket = "websocket".equalsIgnoreCase(http.getHeader("Upgrade"));
-    if (webSocket) {
-      http.toWebSocket().onSuccess(ws -> follow(request, ws::writeTextMessage, ws::close, ws::closeHandler))
-          .onFailure(error -> { });
-      return;
-    }
     HttpServerResponse response = http.response();
     response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
     // Headers go out at once, so a client learns the watch is open before the first event.
