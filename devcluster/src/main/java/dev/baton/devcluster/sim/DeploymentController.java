@@ -84,6 +84,9 @@ final class DeploymentController {
             return Optional.empty();
         }
         Deployment d = found.get();
+        if (d.getSpec().getSelector() == null || d.getSpec().getTemplate() == null) {
+            return Optional.empty(); // the API server rejects such a Deployment; nothing sensible to roll out
+        }
         List<ReplicaSet> owned = replicaSets.list(namespace).stream()
                 .filter(rs -> Ownership.isControlledBy(rs, d))
                 .sorted(byCreation())
@@ -106,13 +109,12 @@ final class DeploymentController {
         if (rollout.collision) {
             return Optional.of(Duration.ZERO);
         }
-        if (rollout.newRs != null && !Boolean.TRUE.equals(d.getSpec().getPaused())) {
-            syncRevisionAnnotation(d, rollout.newRs);
-        }
-        DeploymentStatusCalculator.Result result = statusCalculator.calculate(d, rollout.newRs, rollout.all(),
+        Deployment current = rollout.newRs != null && !Boolean.TRUE.equals(d.getSpec().getPaused())
+                ? syncRevisionAnnotation(d, rollout.newRs) : d;
+        DeploymentStatusCalculator.Result result = statusCalculator.calculate(current, rollout.newRs, rollout.all(),
                 rollout.createdNewRs);
-        if (!statusCalculator.same(d.getStatus(), result.status())) {
-            ApiWrites.ignoreNotFound(() -> writes.patchStatus(d, result.status())).ifPresent(deployments::recordWrite);
+        if (!statusCalculator.same(current.getStatus(), result.status())) {
+            ApiWrites.ignoreNotFound(() -> writes.patchStatus(current, result.status())).ifPresent(deployments::recordWrite);
         }
         return result.recheckAfter();
     }
@@ -320,7 +322,8 @@ final class DeploymentController {
                     return;
                 }
                 int next = collisionCount == null ? 1 : collisionCount + 1;
-                ApiWrites.ignoreNotFound(() -> writes.patchStatus(d, Map.of("collisionCount", next)))
+                ApiWrites.ignoreNotFound(() -> writes.patchStatus(d, new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder(
+                                d.getStatus() == null ? new DeploymentStatus() : d.getStatus()).withCollisionCount(next).build()))
                         .ifPresent(deployments::recordWrite);
                 collision = true;
             }
@@ -370,13 +373,26 @@ final class DeploymentController {
     }
 
     /** The Deployment carries its current revision, as kubectl rollout history expects. */
-    private void syncRevisionAnnotation(Deployment d, ReplicaSet newRs) {
+    private Deployment syncRevisionAnnotation(Deployment d, ReplicaSet newRs) {
         String revision = Integer.toString(revision(newRs));
         Map<String, String> annotations = d.getMetadata().getAnnotations();
-        if (annotations == null || !revision.equals(annotations.get(REVISION))) {
-            ApiWrites.ignoreNotFound(() -> writes.patch(d, Map.of("metadata", Map.of("annotations", Map.of(REVISION, revision)))))
-                    .ifPresent(deployments::recordWrite);
+        if (annotations != null && revision.equals(annotations.get(REVISION))) {
+            return d;
         }
+        Deployment patched = writes.patch(d, Map.of("metadata", Map.of("annotations", Map.of(REVISION, revision))));
+        deployments.recordWrite(patched);
+        return patched;
+    }
+
+    /** The Deployment whose ReplicaSet owns this pod: Recreate waits for old pods to disappear (deletePod in deployment_controller.go). */
+    Optional<String> deploymentOf(Pod pod) {
+        String namespace = pod.getMetadata().getNamespace();
+        return Ownership.controllerOf(pod)
+                .filter(ref -> "ReplicaSet".equals(ref.getKind()))
+                .flatMap(ref -> replicaSets.get(namespace, ref.getName()))
+                .flatMap(Ownership::controllerOf)
+                .filter(ref -> "Deployment".equals(ref.getKind()))
+                .map(ref -> WorkQueue.key(namespace, ref.getName()));
     }
 
     private static Map<String, String> replicaAnnotations(Deployment d) {

@@ -102,7 +102,10 @@ public final class SimulatedCluster implements AutoCloseable {
             if (Ownership.isTerminating(pod)) {
                 replicaSetController.podTerminatingOrGone(pod);
             }
-        }, replicaSetController::podTerminatingOrGone);
+        }, pod -> {
+            replicaSetController.podTerminatingOrGone(pod);
+            deploymentController.deploymentOf(pod).ifPresent(deploymentQueue::enqueue);
+        });
         on(services, s -> {
             sliceQueue.enqueue(Lister.keyOf(s));
             endpointsQueue.enqueue(Lister.keyOf(s));
