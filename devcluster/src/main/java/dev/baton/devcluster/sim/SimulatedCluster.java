@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +48,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final ApiWrites writes;
     private final Kubelet kubelet;
     private final List<WorkQueue> queues = new ArrayList<>();
+    private final Lister<Pod> podCache;
 
     private SimulatedCluster(KubernetesClient client, SimulationSettings settings) {
         Clock clock = Clock.systemUTC();
@@ -61,6 +63,7 @@ public final class SimulatedCluster implements AutoCloseable {
         Lister<Deployment> deployments = new Lister<>(informers.sharedIndexInformerFor(Deployment.class, 0));
         Lister<ReplicaSet> replicaSets = new Lister<>(informers.sharedIndexInformerFor(ReplicaSet.class, 0));
         Lister<Pod> pods = new Lister<>(informers.sharedIndexInformerFor(Pod.class, 0));
+        this.podCache = pods;
         Lister<Service> services = new Lister<>(informers.sharedIndexInformerFor(Service.class, 0));
         Lister<EndpointSlice> slices = new Lister<>(informers.sharedIndexInformerFor(EndpointSlice.class, 0));
         Lister<Endpoints> endpoints = new Lister<>(informers.sharedIndexInformerFor(Endpoints.class, 0));
@@ -140,6 +143,11 @@ public final class SimulatedCluster implements AutoCloseable {
     /** How many writes (creates, patches, deletes) the simulated controllers have sent to the API so far. */
     public long apiWrites() {
         return writes.count();
+    }
+
+    /** The pod as the controllers currently see it (tests wait on this to avoid racing the informer). */
+    Optional<Pod> cachedPod(String namespace, String name) {
+        return podCache.get(namespace, name);
     }
 
     private WorkQueue queue(String name, WorkQueue.Reconciler reconciler) {
