@@ -24,7 +24,8 @@ import java.util.logging.Logger;
  */
 final class MockApi implements AutoCloseable {
 
-    // Held so the JUL configuration is not garbage-collected: the mock logs every request at INFO.
+    // Held so the JUL configuration is not garbage-collected: the mock logs every request at INFO
+    // (-Dmock.log=INFO shows them).
     private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
@@ -35,7 +36,7 @@ final class MockApi implements AutoCloseable {
     MockApi(SimulationSettings settings) {
         MOCK_LOG.setLevel(Level.parse(System.getProperty("mock.log", "WARNING")));
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), true);
+                new KubernetesCrudDispatcher(List.of()), false); // plain HTTP: a self-signed RSA key costs seconds
         server.init();
         client = server.createClient();
         cluster = SimulatedCluster.start(client, settings);
