@@ -13,12 +13,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -30,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * The parts of Kubernetes that Baton relies on and fabric8's mock API lacks, running as controllers against any
  * Kubernetes API through a {@link KubernetesClient}: Deployments, ReplicaSets, a kubelet for one node,
- * EndpointSlices and Endpoints, and garbage collection of what they own. See devcluster/SIMULATED-CLUSTER.md.
+ * EndpointSlices and Endpoints. Garbage collection is the embedded API's (as the API server and the garbage
+ * collector together do). See devcluster/SIMULATED-CLUSTER.md.
  *
  * <pre>{@code
  * try (var cluster = SimulatedCluster.start(client, SimulationSettings.forTests())) {
@@ -72,9 +71,6 @@ public final class SimulatedCluster implements AutoCloseable {
         var replicaSetController = new ReplicaSetController(replicaSets, pods, writes, clock);
         var sliceController = new EndpointSliceController(services, pods, slices, writes);
         var endpointsController = new EndpointsController(services, pods, endpoints, writes);
-        var garbageCollector = new GarbageCollector(
-                Map.of("Deployment", deployments, "ReplicaSet", replicaSets, "Service", services),
-                List.of(replicaSets, pods, slices), writes);
         this.kubelet = new Kubelet(pods, writes, settings, clock,
                 new PodAddresses(UUID.randomUUID().toString()), timers);
 
@@ -82,15 +78,14 @@ public final class SimulatedCluster implements AutoCloseable {
         WorkQueue replicaSetQueue = queue("replicasets", replicaSetController::reconcile);
         WorkQueue sliceQueue = queue("endpointslices", sliceController::reconcile);
         WorkQueue endpointsQueue = queue("endpoints", endpointsController::reconcile);
-        WorkQueue gcQueue = queue("garbage-collector", garbageCollector::reconcile);
         queues.add(kubelet.queue());
 
-        on(deployments, d -> deploymentQueue.enqueue(Lister.keyOf(d)), d -> gcQueue.enqueue(d.getMetadata().getNamespace()));
+        on(deployments, d -> deploymentQueue.enqueue(Lister.keyOf(d)), d -> { });
         on(replicaSets, rs -> {
             replicaSetQueue.enqueue(Lister.keyOf(rs));
             Ownership.controllerOf(rs).filter(ref -> "Deployment".equals(ref.getKind()))
                     .ifPresent(ref -> deploymentQueue.enqueue(rs.getMetadata().getNamespace(), ref.getName()));
-        }, rs -> gcQueue.enqueue(rs.getMetadata().getNamespace()));
+        }, rs -> { });
         Consumer<Pod> servicesOfPod = pod -> services.list(pod.getMetadata().getNamespace()).stream()
                 .filter(s -> s.getSpec().getSelector() != null && !s.getSpec().getSelector().isEmpty()
                         && LabelSelectors.matches(s.getSpec().getSelector(), pod.getMetadata().getLabels()))
@@ -112,7 +107,7 @@ public final class SimulatedCluster implements AutoCloseable {
         on(services, s -> {
             sliceQueue.enqueue(Lister.keyOf(s));
             endpointsQueue.enqueue(Lister.keyOf(s));
-        }, s -> gcQueue.enqueue(s.getMetadata().getNamespace()));
+        }, s -> { });
         on(slices, slice -> {
             Map<String, String> labels = slice.getMetadata().getLabels();
             if (labels != null && labels.containsKey(EndpointSliceController.SERVICE_NAME)) {
@@ -122,11 +117,6 @@ public final class SimulatedCluster implements AutoCloseable {
         on(endpoints, e -> endpointsQueue.enqueue(Lister.keyOf(e)), e -> { });
 
         awaitSynced();
-        Set<String> namespaces = new HashSet<>();
-        for (Lister<? extends HasMetadata> lister : List.of(replicaSets, pods, slices)) {
-            lister.listAll().forEach(o -> namespaces.add(o.getMetadata().getNamespace()));
-        }
-        namespaces.stream().filter(Objects::nonNull).forEach(gcQueue::enqueue);
         queues.forEach(WorkQueue::start);
     }
 

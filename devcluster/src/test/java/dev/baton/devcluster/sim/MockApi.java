@@ -7,10 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import dev.baton.devcluster.apiserver.EmbeddedApiServer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Test fixture: fabric8's mock Kubernetes API in CRUD mode, a real client over HTTP, and the simulated cluster.
+ * Test fixture: the embedded API (fabric8's CRUD store behind the kube-apiserver-like front), a real client over
+ * HTTP, and the simulated cluster.
  * One per test class; every test works in a namespace of its own.
  */
 final class MockApi implements AutoCloseable {
@@ -29,16 +27,14 @@ final class MockApi implements AutoCloseable {
     private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
-    final KubernetesMockServer server;
+    final EmbeddedApiServer server;
     final KubernetesClient client;
     final SimulatedCluster cluster;
 
     MockApi(SimulationSettings settings) {
         MOCK_LOG.setLevel(Level.parse(System.getProperty("mock.log", "WARNING")));
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false); // plain HTTP: a self-signed RSA key costs seconds
-        server.init();
-        client = server.createClient();
+        server = EmbeddedApiServer.start("127.0.0.1", 0);
+        client = server.newClient();
         cluster = SimulatedCluster.start(client, settings);
     }
 
@@ -105,6 +101,6 @@ final class MockApi implements AutoCloseable {
     public void close() {
         cluster.close();
         client.close();
-        server.destroy();
+        server.close();
     }
 }
