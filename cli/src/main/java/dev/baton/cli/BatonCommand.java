@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = BatonCommand.Version.class,
     description = "Progressive delivery for Kubernetes services that hold long-lived connections.",
-    subcommands = {RunCommand.class})
+    subcommands = {DevCommand.class, ClusterCommand.class, RunCommand.class})
 public final class BatonCommand implements Runnable {
 
   @CommandLine.Spec

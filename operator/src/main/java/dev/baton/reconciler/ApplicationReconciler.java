@@ -93,29 +93,32 @@ public class ApplicationReconciler implements Reconciler<Application> {
     return control;
   }
 
-  /** An Event when Ready or Degraded changes, so `kubectl describe` shows when an application became healthy or not. */
+  /**
+   * An Event when the application becomes Ready, when Baton refuses to act (InvalidSpec, Conflict), and
+   * when it becomes Degraded, so {@code kubectl describe} shows when it became healthy or why not.
+   * Intermediate not-ready reasons (a pool starting, a release running) are in the conditions, not Events.
+   */
   private static void recordTransitions(Application app, ApplicationStatus before, ApplicationStatus after,
       EventRecorder events) {
-    for (String type : List.of(Conditions.READY, Conditions.DEGRADED)) {
-      Optional<Condition> old = before == null ? Optional.empty() : before.condition(type);
-      Optional<Condition> now = after.condition(type);
-      if (now.isEmpty()) {
-        continue;
+    Optional<Condition> readyBefore = before == null ? Optional.empty() : before.condition(Conditions.READY);
+    after.condition(Conditions.READY).filter(now -> changed(readyBefore, now)).ifPresent(ready -> {
+      if ("True".equals(ready.getStatus())) {
+        events.normal(app, ready.getReason(), ready.getMessage());
+      } else if (BLOCKING_REASONS.contains(ready.getReason())) {
+        events.warning(app, ready.getReason(), ready.getMessage());
       }
-      Condition condition = now.get();
-      boolean changed = old.map(c -> !c.getStatus().equals(condition.getStatus()) || !c.getReason().equals(condition.getReason()))
-          .orElse(true);
-      if (!changed) {
-        continue;
-      }
-      boolean bad = (type.equals(Conditions.READY) && "False".equals(condition.getStatus()) && old.isPresent())
-          || (type.equals(Conditions.DEGRADED) && "True".equals(condition.getStatus()));
-      if (bad) {
-        events.warning(app, condition.getReason(), condition.getMessage());
-      } else if ("True".equals(condition.getStatus()) && type.equals(Conditions.READY)) {
-        events.normal(app, condition.getReason(), condition.getMessage());
-      }
-    }
+    });
+    Optional<Condition> degradedBefore = before == null ? Optional.empty() : before.condition(Conditions.DEGRADED);
+    after.condition(Conditions.DEGRADED)
+        .filter(now -> "True".equals(now.getStatus()) && changed(degradedBefore, now))
+        .ifPresent(degraded -> events.warning(app, degraded.getReason(), degraded.getMessage()));
+  }
+
+  private static final Set<String> BLOCKING_REASONS =
+      Set.of(ApplicationPlanner.REASON_INVALID_SPEC, ApplicationPlanner.REASON_CONFLICT);
+
+  private static boolean changed(Optional<Condition> before, Condition now) {
+    return before.map(c -> !c.getStatus().equals(now.getStatus()) || !c.getReason().equals(now.getReason())).orElse(true);
   }
 
   /** Lets tests and metrics see reconciles without reaching into JOSDK. */
