@@ -71,7 +71,8 @@ public record AnalysisTemplate(
       String address,
 
       @JsonPropertyDescription("PromQL; {{version}}, {{application}} and {{namespace}} are replaced. A vector result is"
-          + " bound to `result` as a list of numbers, a scalar as a number.")
+          + " bound to `result` as a list of numbers, a scalar as a number. A vector is empty while the version has no"
+          + " series: guard the index, e.g. `size(result) > 0 && result[0] < 0.01` or `result[?0].orValue(0.0) < 0.01`.")
       @Required
       String query) {}
 

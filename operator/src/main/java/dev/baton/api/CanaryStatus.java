@@ -57,7 +57,7 @@ public record CanaryStatus(
       @JsonPropertyDescription("Running, Successful, Failed, Inconclusive or Error.")
       String phase,
 
-      @JsonPropertyDescription("Measurements taken.")
+      @JsonPropertyDescription("Measurements judged (successful, failed or inconclusive); the template's count counts these.")
       Integer measurements,
 
       @JsonPropertyDescription("Measurements that failed.")
@@ -66,9 +66,18 @@ public record CanaryStatus(
       @JsonPropertyDescription("Measurements that were inconclusive.")
       Integer inconclusive,
 
+      @JsonPropertyDescription("Measurements that could not be taken or judged (query or condition errors).")
+      Integer errors,
+
+      @JsonPropertyDescription("Errors since the last judged measurement; more than 4 end the analysis with Error.")
+      Integer consecutiveErrors,
+
       @JsonPropertyDescription("The last value measured, as text.")
       String lastValue,
 
-      @JsonPropertyDescription("Why the analysis ended as it did.")
+      @JsonPropertyDescription("When the last measurement finished (RFC 3339); the next is one interval later.")
+      String lastMeasuredAt,
+
+      @JsonPropertyDescription("Why the analysis is in its phase, with the last measurement's message.")
       String message) {}
 }
