@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.fabric8.kubernetes.client.http.WebSocketHandshakeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,11 +72,14 @@ public final class ExecSignal implements DrainSignal {
       if (exitCode != null && exitCode == 0) {
         return SignalResult.sent(where + " exited 0");
       }
+      // fabric8 completes the exit code with null when the stream closes without a status, and with -1 when
+      // the status cannot be read: either way the command's outcome is unknown, so it counts as failed.
+      boolean known = exitCode != null && exitCode >= 0;
       String errors = HttpProblems.excerpt(stderr.toString(StandardCharsets.UTF_8));
-      return SignalResult.failed(where + (exitCode == null ? " ended without an exit code" : " exited " + exitCode)
+      return SignalResult.failed(where + (known ? " exited " + exitCode : " ended without an exit code")
           + (errors.isEmpty() ? "" : ": " + errors));
     } catch (TimeoutException e) {
-      return SignalResult.failed(where + " did not finish within " + timeout.toSeconds() + "s");
+      return SignalResult.failed(where + " did not finish within " + HttpProblems.duration(timeout));
     } catch (ExecutionException e) {
       return SignalResult.failed(where + " failed: " + HttpProblems.excerpt(String.valueOf(e.getCause().getMessage())));
     } catch (KubernetesClientException e) {
@@ -118,14 +122,22 @@ public final class ExecSignal implements DrainSignal {
     if (code == 404) {
       return where + " failed (HTTP 404): the pod or container no longer exists";
     }
-    return where + " failed" + (code > 0 ? " (HTTP " + code + ")" : "") + ": " + HttpProblems.excerpt(e.getMessage());
+    return where + " failed" + (code > 0 ? ": the API server answered HTTP " + code + " instead of starting it"
+        : ": " + HttpProblems.excerpt(e.getMessage()));
   }
 
-  /** The HTTP status of a refused exec: on the exception, or on a cause (fabric8 wraps handshake failures). */
+  /**
+   * The HTTP status of a refused exec. Exec is a WebSocket upgrade: when the API server answers with an error
+   * instead of 101, fabric8 throws a KubernetesClientException without a code, caused by a
+   * WebSocketHandshakeException that carries the response.
+   */
   private static int statusCode(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof KubernetesClientException k && k.getCode() > 0) {
         return k.getCode();
+      }
+      if (t instanceof WebSocketHandshakeException h && h.getResponse() != null) {
+        return h.getResponse().code();
       }
     }
     return 0;

@@ -23,7 +23,7 @@ final class HttpProblems {
       return method + " " + uri + " could not connect within the connect timeout";
     }
     if (e instanceof HttpTimeoutException) {
-      return method + " " + uri + " got no answer within " + seconds(timeout);
+      return method + " " + uri + " got no answer within " + duration(timeout);
     }
     if (causedBy(e, ConnectException.class)) {
       return method + " " + uri + " failed: connection refused (is the app listening on that port?)";
@@ -55,7 +55,8 @@ final class HttpProblems {
     return false;
   }
 
-  private static String seconds(Duration d) {
+  /** {@code 5s}, or {@code 500ms} for a duration that is not whole seconds. */
+  static String duration(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 }
