@@ -68,6 +68,14 @@ class ExecSignalTest {
 
     final ExecSignal signal = new ExecSignal(client, Duration.ofMillis(500));
 
+    /**
+     * A message the signal never writes to the exec's stdin. Scripting a reply to it keeps the mock's side of
+     * the WebSocket open: a kubelet sends the exit status and leaves the close to the client (fabric8 closes
+     * after the status frame), whereas a scripted session that ends at once may close before its last frame
+     * is read. In the slow-command case it also means the exit status never comes.
+     */
+    static final String NEVER_SENT = "never sent";
+
     Pod created(String name) {
       return client.pods().inNamespace(NAMESPACE).resource(pod(name)).create();
     }
@@ -82,7 +90,8 @@ class ExecSignalTest {
     void execSignalSucceedsWhenTheCommandExitsZero() {
       Pod pod = created("chat-exit-0");
       server.expect().get().withPath(execPath("chat-exit-0"))
-          .andUpgradeToWebSocket().open(new StatusStreamMessage(0)).done().once();
+          .andUpgradeToWebSocket().open(new StatusStreamMessage(0)).expectSentWebSocketMessage(NEVER_SENT)
+          .andEmit(new StatusStreamMessage(0)).once().done().once();
 
       SignalResult result = signal.send(pod, Drains.execSignal(null, null));
 
@@ -95,7 +104,8 @@ class ExecSignalTest {
       Pod pod = created("chat-exit-1");
       server.expect().get().withPath(execPath("chat-exit-1"))
           .andUpgradeToWebSocket()
-          .open(new ErrorStreamMessage("kill: (1) - No such process\n"), new StatusStreamMessage(1)).done().once();
+          .open(new ErrorStreamMessage("kill: (1) - No such process\n"), new StatusStreamMessage(1))
+          .expectSentWebSocketMessage(NEVER_SENT).andEmit(new StatusStreamMessage(0)).once().done().once();
 
       SignalResult result = signal.send(pod, Drains.execSignal(null, null));
 
@@ -118,8 +128,7 @@ class ExecSignalTest {
     void execSignalFailsWhenTheCommandDoesNotFinishInTime() {
       Pod pod = created("chat-slow");
       server.expect().get().withPath(execPath("chat-slow"))
-          // The exit status would only come after stdin sent something, which the signal never does.
-          .andUpgradeToWebSocket().open().expectSentWebSocketMessage("never sent")
+          .andUpgradeToWebSocket().open().expectSentWebSocketMessage(NEVER_SENT)
           .andEmit(new StatusStreamMessage(0)).once().done().once();
 
       SignalResult result = signal.send(pod, Drains.execSignal(null, null));
