@@ -46,7 +46,16 @@ public record ApplicationStatus(
     List<PoolStatus> pools,
 
     @JsonPropertyDescription("The name of the running or last Canary.")
-    String canary) {
+    String canary,
+
+    @JsonPropertyDescription("Pods being drained now: out of the Services, signalled, their connections watched.")
+    List<DrainingPod> draining) {
+
+  /** This status with the given pods draining (none: the field is left out). */
+  public ApplicationStatus withDraining(List<DrainingPod> pods) {
+    return new ApplicationStatus(observedGeneration, conditions, version, stableVersion, releaseVersion, ready, weight,
+        phase, pools, canary, pods == null || pods.isEmpty() ? null : List.copyOf(pods));
+  }
 
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
@@ -54,6 +63,27 @@ public record ApplicationStatus(
         ? Optional.empty()
         : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
+
+  /** One pod being drained. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record DrainingPod(
+      @JsonPropertyDescription("The pod.")
+      String pod,
+
+      @JsonPropertyDescription("Its pool's version.")
+      String version,
+
+      @JsonPropertyDescription("When it left the Services (RFC 3339).")
+      String startedAt,
+
+      @JsonPropertyDescription("When the drain signal reached it (RFC 3339).")
+      String signalledAt,
+
+      @JsonPropertyDescription("Connections it still holds, as last counted (absent when not counted).")
+      Long connections,
+
+      @JsonPropertyDescription("WaitingForEndpoints, Signalling, SignalFailing, Watching or Finished.")
+      String stage) {}
 
   /** One pool: the Deployment of one version. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,6 +2,8 @@ package dev.baton.observe;
 
 import dev.baton.api.Application;
 import dev.baton.api.Canary;
+import dev.baton.drain.WatchResult;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -18,6 +20,8 @@ import java.util.Optional;
  * @param stableService the Service {@code <app>}, when this Application owns it
  * @param disruptionBudgets the PodDisruptionBudgets this Application owns, by version label
  * @param canaries the Canaries (release records) this Application owns, by name
+ * @param pods the live (not terminating) pods of each pool, by version
+ * @param connections connection counts just taken from signalled draining pods, by pod name
  * @param conflicts objects that hold a name Baton needs but belong to someone else
  */
 public record ApplicationSnapshot(
@@ -26,12 +30,16 @@ public record ApplicationSnapshot(
     Optional<Service> stableService,
     Map<String, PodDisruptionBudget> disruptionBudgets,
     Map<String, Canary> canaries,
+    Map<String, List<Pod>> pods,
+    Map<String, WatchResult> connections,
     List<Conflict> conflicts) {
 
   public ApplicationSnapshot {
     pools = Map.copyOf(pools);
     disruptionBudgets = Map.copyOf(disruptionBudgets);
     canaries = Map.copyOf(canaries);
+    pods = Map.copyOf(pods);
+    connections = Map.copyOf(connections);
     conflicts = List.copyOf(conflicts);
   }
 

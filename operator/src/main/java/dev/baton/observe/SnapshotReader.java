@@ -2,10 +2,15 @@ package dev.baton.observe;
 
 import dev.baton.api.Application;
 import dev.baton.api.Canary;
+import dev.baton.api.Drain;
+import dev.baton.drain.ConnectionWatch;
+import dev.baton.drain.ConnectionWatches;
+import dev.baton.drain.WatchResult;
 import dev.baton.resources.Labels;
 import dev.baton.resources.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -28,7 +33,8 @@ public final class SnapshotReader {
 
   private SnapshotReader() {}
 
-  public static ApplicationSnapshot read(Application app, Context<Application> context, Set<String> wantedVersions) {
+  public static ApplicationSnapshot read(Application app, Context<Application> context, Set<String> wantedVersions,
+      ConnectionWatches watches) {
     String uid = app.getMetadata().getUid();
     Map<String, Deployment> pools = byVersion(owned(context.getSecondaryResources(Deployment.class), uid));
     Map<String, PodDisruptionBudget> budgets = byVersion(owned(context.getSecondaryResources(PodDisruptionBudget.class), uid));
@@ -52,7 +58,39 @@ public final class SnapshotReader {
       foreign(client.services().inNamespace(namespace).withName(app.getMetadata().getName()).get(), uid, "Service")
           .ifPresent(conflicts::add);
     }
-    return new ApplicationSnapshot(app, pools, stable, budgets, canaries, conflicts);
+    Map<String, List<Pod>> pods = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> app.getMetadata().getNamespace().equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getLabels() != null
+            && app.getMetadata().getName().equals(p.getMetadata().getLabels().get(Labels.APPLICATION))
+            && p.getMetadata().getLabels().containsKey(Labels.POOL_VERSION))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(Labels.POOL_VERSION)));
+    return new ApplicationSnapshot(app, pools, stable, budgets, canaries, pods,
+        countConnections(app, pods, watches), conflicts);
+  }
+
+  /**
+   * Counts the connections of every pod that was signalled and is still draining: the data plane is part
+   * of what is observed, so the plan that decides whether a drain is over stays pure.
+   */
+  private static Map<String, WatchResult> countConnections(Application app, Map<String, List<Pod>> pods,
+      ConnectionWatches watches) {
+    Drain drain = app.getSpec() == null ? Drain.DEFAULT : app.getSpec().drainOrDefault();
+    Optional<ConnectionWatch> watch = watches.pollingWatchFor(drain);
+    if (watch.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, WatchResult> counts = new HashMap<>();
+    pods.values().stream().flatMap(List::stream)
+        .filter(SnapshotReader::isSignalledAndDraining)
+        .forEach(pod -> counts.put(pod.getMetadata().getName(), watch.get().connectionsLeft(pod, drain)));
+    return counts;
+  }
+
+  private static boolean isSignalledAndDraining(Pod pod) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    return annotations != null && annotations.containsKey(Labels.DRAIN_SIGNALLED_ANNOTATION)
+        && !annotations.containsKey(Labels.DRAIN_FINISHED_ANNOTATION);
   }
 
   private static <T extends HasMetadata> List<T> owned(Set<T> objects, String uid) {

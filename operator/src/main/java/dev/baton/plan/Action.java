@@ -2,9 +2,11 @@ package dev.baton.plan;
 
 import dev.baton.api.Canary;
 import dev.baton.api.CanaryStatus;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.time.Instant;
 
 /**
  * One change to the cluster, applied with one idempotent API call. The planner returns them; the
@@ -96,14 +98,41 @@ public sealed interface Action {
     }
   }
 
-  /** Remove a pool: scale it to zero. */
-  record RetirePool(String deployment, int from) implements Action {
+  /**
+   * Take a pod out of the Services to drain it: the serving label goes to "false" (the Services select
+   * on it, the ReplicaSet does not), the drain's start time is recorded and the pod gets the lowest
+   * deletion cost now, not just before the scale-down, since the ReplicaSet's cache may lag
+   * (kubernetes#126138).
+   */
+  record StartDrain(Pod pod, String version, Instant at) implements Action {
     public String reason() {
-      return "PoolRetiring";
+      return "DrainStarted";
     }
 
     public String describe() {
-      return "Scaling Deployment " + deployment + " from " + from + " to 0: its version no longer serves";
+      return "Took pod " + pod.getMetadata().getName() + " (" + version + ") out of the Services to drain its connections";
+    }
+  }
+
+  /** Send the drain signal to a pod (exec, HTTP or annotation) and record the outcome on the pod. */
+  record SignalPod(Pod pod, String version, int previousFailures) implements Action {
+    public String reason() {
+      return "DrainSignal";
+    }
+
+    public String describe() {
+      return "Signalled pod " + pod.getMetadata().getName() + " to close its connections";
+    }
+  }
+
+  /** Record that a pod's drain is over (empty, timed out, or waited out): it may be removed. */
+  record FinishDrain(Pod pod, String outcome, Instant at) implements Action {
+    public String reason() {
+      return "Drained" + outcome;
+    }
+
+    public String describe() {
+      return "Pod " + pod.getMetadata().getName() + " drained (" + outcome + "); it goes with the next scale-down";
     }
   }
 

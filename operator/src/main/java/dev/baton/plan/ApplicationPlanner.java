@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The pure heart of the Application reconciler: from a snapshot of the cluster and the clock to the next
@@ -61,61 +62,65 @@ public final class ApplicationPlanner {
     Map<String, Integer> kept = release.map(ReleasePlanner.Decision::pools)
         .orElse(Map.of(version, app.getSpec().replicasOrDefault()));
     release.ifPresent(d -> actions.addAll(d.actions()));
-    kept.forEach((poolVersion, replicas) ->
-        planPool(app, poolVersion, poolVersion.equals(version), replicas, snapshot.pools().get(poolVersion), actions));
-    retireOthers(snapshot, kept, actions);
+    planDesiredPool(app, version, kept.getOrDefault(version, app.getSpec().replicasOrDefault()),
+        snapshot.pools().get(version), actions);
+    DrainPlanner.Result drains = DrainPlanner.plan(app.getSpec().drainOrDefault(), snapshot.pools(),
+        podStates(snapshot), kept, snapshot.connections(), now);
+    actions.addAll(drains.actions());
+    sizePools(snapshot, kept, drains.replicas(), actions);
     planService(app, snapshot.stableService(), actions);
     planDisruptionBudgets(snapshot, kept, actions);
 
     boolean settled = actions.isEmpty();
     boolean releasing = release.flatMap(d -> d.canary().filter(c -> version.equals(c.getSpec().toVersion()))
         .flatMap(c -> d.canaryStatus()).map(s -> s.phase() != CanaryPhase.Succeeded)).orElse(false);
-    ApplicationStatus status = releasing
+    ApplicationStatus status = (releasing
         ? releaseStatus(snapshot, now, version, release.get(), settled)
-        : steadyStatus(snapshot, now, version, release, settled);
-    Optional<Duration> requeue = release.flatMap(ReleasePlanner.Decision::wakeAt)
+        : steadyStatus(snapshot, now, version, release, settled))
+        .withDraining(drains.draining());
+    Optional<Duration> requeue = Stream.of(release.flatMap(ReleasePlanner.Decision::wakeAt), drains.wakeAt())
+        .flatMap(Optional::stream)
+        .min(Comparator.naturalOrder())
         .map(at -> Duration.between(now, at).plusMillis(10))
         .map(d -> d.isNegative() ? Duration.ZERO : d);
     return new Plan(actions, status, requeue);
   }
 
-  /**
-   * The desired version's pool follows the spec in full; any other pool (the stable one during a release)
-   * keeps its own template and is only scaled: its pods run the previous version.
-   */
-  private static void planPool(Application app, String version, boolean desired, int replicas, Deployment actual,
+  /** The desired version's pool follows the spec in full: created when missing, its template kept current. */
+  private static void planDesiredPool(Application app, String version, int replicas, Deployment actual,
       List<Action> actions) {
+    Deployment wanted = PoolFactory.deployment(app, version, replicas);
     if (actual == null) {
-      if (desired) {
-        actions.add(new Action.CreatePool(PoolFactory.deployment(app, version, replicas)));
-      }
-      return;
-    }
-    int current = PoolState.desired(actual);
-    if (current != replicas) {
-      actions.add(new Action.ScalePool(actual.getMetadata().getName(), current, replicas));
-    }
-    if (desired) {
-      Deployment wanted = PoolFactory.deployment(app, version, replicas);
-      if (!PoolFactory.templateHashOf(wanted).equals(PoolFactory.templateHashOf(actual))) {
-        actions.add(new Action.UpdatePoolTemplate(wanted));
-      }
+      actions.add(new Action.CreatePool(wanted));
+    } else if (!PoolFactory.templateHashOf(wanted).equals(PoolFactory.templateHashOf(actual))) {
+      actions.add(new Action.UpdatePoolTemplate(wanted));
     }
   }
 
-  /** Pools the plan does not keep are scaled to zero, then deleted once their pods are gone. */
-  private static void retireOthers(ApplicationSnapshot snapshot, Map<String, Integer> kept, List<Action> actions) {
-    snapshot.pools().entrySet().stream()
-        .filter(e -> !kept.containsKey(e.getKey()))
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> {
-          Deployment pool = e.getValue();
-          if (PoolState.desired(pool) > 0) {
-            actions.add(new Action.RetirePool(pool.getMetadata().getName(), PoolState.desired(pool)));
-          } else if (PoolState.current(pool) == 0) {
-            actions.add(new Action.DeletePool(pool.getMetadata().getName()));
-          }
-        });
+  /**
+   * Every pool gets the replicas the drain planner computed, so pods only go once drained. A pool no
+   * longer kept is deleted once it is at zero with no pod left. Other pools keep their own template:
+   * their pods run the previous version.
+   */
+  private static void sizePools(ApplicationSnapshot snapshot, Map<String, Integer> kept, Map<String, Integer> replicas,
+      List<Action> actions) {
+    snapshot.pools().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      Deployment pool = e.getValue();
+      int current = PoolState.desired(pool);
+      int wanted = replicas.getOrDefault(e.getKey(), current);
+      if (wanted != current) {
+        actions.add(new Action.ScalePool(pool.getMetadata().getName(), current, wanted));
+      } else if (wanted == 0 && !kept.containsKey(e.getKey()) && PoolState.current(pool) == 0
+          && snapshot.pods().getOrDefault(e.getKey(), List.of()).isEmpty()) {
+        actions.add(new Action.DeletePool(pool.getMetadata().getName()));
+      }
+    });
+  }
+
+  /** The pods of each pool with their drain state; pods the Deployment has but the cache has not seen yet count as serving. */
+  private static Map<String, List<PodDrainState>> podStates(ApplicationSnapshot snapshot) {
+    return snapshot.pods().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+        e -> e.getValue().stream().map(PodDrainState::of).toList()));
   }
 
   private static void planService(Application app, Optional<Service> actual, List<Action> actions) {
@@ -192,7 +197,8 @@ public final class ApplicationPlanner {
         phase,
         pools(snapshot),
         release.flatMap(ReleasePlanner.Decision::canary).map(c -> c.getMetadata().getName())
-            .orElse(previous == null ? null : previous.canary()));
+            .orElse(previous == null ? null : previous.canary()),
+        null);
   }
 
   /** Status while a release runs, or after it was aborted or rolled back. */
@@ -232,7 +238,8 @@ public final class ApplicationPlanner {
         weightOf(snapshot, version),
         phase.name(),
         pools(snapshot),
-        name);
+        name,
+        null);
   }
 
   /** The status of a spec Baton will not act on: the pools keep running, nothing is created or deleted. */
@@ -259,7 +266,8 @@ public final class ApplicationPlanner {
         previous == null ? null : previous.weight(),
         reason,
         pools(snapshot),
-        previous == null ? null : previous.canary());
+        previous == null ? null : previous.canary(),
+        previous == null ? null : previous.draining());
     return new Plan(List.of(), status, Optional.empty());
   }
 

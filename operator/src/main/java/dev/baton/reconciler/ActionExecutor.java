@@ -2,13 +2,20 @@ package dev.baton.reconciler;
 
 import dev.baton.api.Application;
 import dev.baton.api.Canary;
+import dev.baton.api.Drain;
+import dev.baton.drain.DrainSignals;
+import dev.baton.drain.SignalResult;
+import dev.baton.resources.Labels;
 import dev.baton.plan.Action;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -21,10 +28,14 @@ public final class ActionExecutor {
 
   private final KubernetesClient client;
   private final EventRecorder events;
+  private final DrainSignals signals;
+  private final Clock clock;
 
-  public ActionExecutor(KubernetesClient client, EventRecorder events) {
+  public ActionExecutor(KubernetesClient client, EventRecorder events, DrainSignals signals, Clock clock) {
     this.client = client;
     this.events = events;
+    this.signals = signals;
+    this.clock = clock;
   }
 
   public void apply(Application app, Action action) {
@@ -48,9 +59,18 @@ public final class ActionExecutor {
       client.policy().v1().podDisruptionBudget().inNamespace(namespace).resource(create.budget()).create();
     } else if (action instanceof Action.DeleteDisruptionBudget delete) {
       client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(delete.name()).delete();
-    } else if (action instanceof Action.RetirePool retire) {
-      client.apps().deployments().inNamespace(namespace).withName(retire.deployment())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", Map.of("replicas", 0))));
+    } else if (action instanceof Action.StartDrain start) {
+      patchPod(start.pod(), Map.of(
+          "labels", Map.of(Labels.SERVING, "false"),
+          "annotations", Map.of(
+              Labels.DRAIN_STARTED_ANNOTATION, start.at().toString(),
+              Labels.POD_DELETION_COST_ANNOTATION, Labels.DRAINING_POD_DELETION_COST)));
+    } else if (action instanceof Action.SignalPod signal) {
+      signal(app, signal);
+      return;
+    } else if (action instanceof Action.FinishDrain finish) {
+      patchPod(finish.pod(), Map.of("annotations", Map.of(
+          Labels.DRAIN_FINISHED_ANNOTATION, finish.outcome() + " " + finish.at())));
     } else if (action instanceof Action.DeletePool delete) {
       client.apps().deployments().inNamespace(namespace).withName(delete.deployment()).delete();
     } else if (action instanceof Action.CreateCanary create) {
@@ -65,6 +85,31 @@ public final class ActionExecutor {
       throw new IllegalArgumentException("no executor for " + action);
     }
     events.normal(app, action.reason(), action.describe());
+  }
+
+  /**
+   * Sends the drain signal and writes the outcome on the pod: the time it succeeded, or one more failure
+   * for the backoff. A failure is reported as a Warning Event and retried; the drain's timeout still holds.
+   */
+  private void signal(Application app, Action.SignalPod signal) {
+    Drain drain = app.getSpec().drainOrDefault();
+    SignalResult result = signals.signalFor(drain).send(signal.pod(), drain);
+    String now = Instant.now(clock).toString();
+    if (result.sent()) {
+      patchPod(signal.pod(), Map.of("annotations", Map.of(Labels.DRAIN_SIGNALLED_ANNOTATION, now)));
+      events.normal(app, signal.reason(), signal.describe() + ": " + result.message());
+    } else {
+      patchPod(signal.pod(), Map.of("annotations", Map.of(
+          Labels.DRAIN_SIGNAL_FAILURES_ANNOTATION, String.valueOf(signal.previousFailures() + 1),
+          Labels.DRAIN_SIGNAL_FAILED_ANNOTATION, now)));
+      events.warning(app, "DrainSignalFailed", "Could not signal pod " + signal.pod().getMetadata().getName()
+          + " (attempt " + (signal.previousFailures() + 1) + "): " + result.message());
+    }
+  }
+
+  private void patchPod(Pod pod, Map<String, Object> metadata) {
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", metadata)));
   }
 
   /** A PUT of the status with the resourceVersion it was planned from: a stale plan gets 409 and is redone. */

@@ -3,6 +3,8 @@ package dev.baton.reconciler;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationStatus;
 import dev.baton.api.Canary;
+import dev.baton.drain.ConnectionWatches;
+import dev.baton.drain.DrainSignals;
 import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.observe.SnapshotReader;
 import dev.baton.plan.Action;
@@ -13,6 +15,7 @@ import dev.baton.plan.VersionResolver;
 import dev.baton.resources.Labels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -25,7 +28,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -44,10 +50,15 @@ public class ApplicationReconciler implements Reconciler<Application> {
 
   private final Clock clock;
   private final ReconcileListener listener;
+  private final ConnectionWatches connectionWatches;
+  private final HttpClient http;
 
   public ApplicationReconciler(Clock clock, ReconcileListener listener) {
     this.clock = clock;
     this.listener = listener;
+    // One HTTP client for drain signals and connection counts: pods are called directly, by their IP.
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    this.connectionWatches = ConnectionWatches.withDefaults(http);
   }
 
   @Override
@@ -56,7 +67,8 @@ public class ApplicationReconciler implements Reconciler<Application> {
         managed(Deployment.class, context),
         managed(Service.class, context),
         managed(PodDisruptionBudget.class, context),
-        managed(Canary.class, context));
+        managed(Canary.class, context),
+        pods(context));
   }
 
   /** An informer over the objects Baton manages (by label), so memory follows Baton's objects, not the cluster's. */
@@ -67,15 +79,33 @@ public class ApplicationReconciler implements Reconciler<Application> {
         context);
   }
 
+  /**
+   * Pods belong to ReplicaSets, not to the Application, so they are mapped to it by Baton's application
+   * label rather than by owner references.
+   */
+  private static InformerEventSource<Pod, Application> pods(EventSourceContext<Application> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, Application.class)
+            .withLabelSelector(Labels.MANAGED_SELECTOR)
+            .withSecondaryToPrimaryMapper(pod -> pod.getMetadata().getLabels() == null
+                || !pod.getMetadata().getLabels().containsKey(Labels.APPLICATION)
+                ? Set.of()
+                : Set.of(new ResourceID(pod.getMetadata().getLabels().get(Labels.APPLICATION),
+                    pod.getMetadata().getNamespace())))
+            .build(),
+        context);
+  }
+
   @Override
   public UpdateControl<Application> reconcile(Application app, Context<Application> context) {
     listener.reconcileStarted(app);
     Set<String> wanted = VersionResolver.resolve(app.getSpec()).map(Set::of).orElse(Set.of());
-    ApplicationSnapshot snapshot = SnapshotReader.read(app, context, wanted);
+    ApplicationSnapshot snapshot = SnapshotReader.read(app, context, wanted, connectionWatches);
     Plan plan = ApplicationPlanner.plan(snapshot, Instant.now(clock));
 
     EventRecorder events = new EventRecorder(context.getClient(), clock);
-    ActionExecutor executor = new ActionExecutor(context.getClient(), events);
+    ActionExecutor executor = new ActionExecutor(context.getClient(), events,
+        DrainSignals.withDefaults(context.getClient(), http, clock), clock);
     for (Action action : plan.actions()) {
       executor.apply(app, action);
     }

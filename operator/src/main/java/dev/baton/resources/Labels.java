@@ -27,6 +27,24 @@ public final class Labels {
   /** On a pool's pod template: the hash of the template Baton wrote, to see a change without comparing defaulted fields. */
   public static final String TEMPLATE_HASH_ANNOTATION = "baton.dev/template-hash";
 
+  /** On a pod: when Baton took it out of the Services to drain it (RFC 3339). */
+  public static final String DRAIN_STARTED_ANNOTATION = "baton.dev/drain-started-at";
+  /** On a pod: when the drain signal first succeeded (RFC 3339). */
+  public static final String DRAIN_SIGNALLED_ANNOTATION = "baton.dev/drain-signalled-at";
+  /** On a pod: how many signal attempts failed so far, for the retry backoff. */
+  public static final String DRAIN_SIGNAL_FAILURES_ANNOTATION = "baton.dev/drain-signal-failures";
+  /** On a pod: when the last signal attempt failed (RFC 3339). */
+  public static final String DRAIN_SIGNAL_FAILED_ANNOTATION = "baton.dev/drain-signal-failed-at";
+  /** On a pod: why and when its drain ended ("Empty 2026-…"); the pod may now be removed. */
+  public static final String DRAIN_FINISHED_ANNOTATION = "baton.dev/drain-finished";
+  /**
+   * The ReplicaSet controller removes pods with a lower cost first (after unready ones):
+   * https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-deletion-cost
+   */
+  public static final String POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
+  /** The cost a draining pod gets: below any other, so a scale-down takes it first. */
+  public static final String DRAINING_POD_DELETION_COST = "-1000000";
+
   /** The label selector of every informer Baton runs: only what Baton manages, so memory follows Baton's objects. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_BATON;
 

@@ -133,13 +133,16 @@ class ApplicationPlannerTest {
     }
 
     @Test
-    void scalingToOneRemovesTheDisruptionBudget() {
+    void scalingDownDrainsAPodFirstAndDropsTheBudgetOfAOnePodPool() {
       Application app = app(IMAGE, 1);
       Plan plan = snapshot(app).withPool("1.4.2", pool(app(IMAGE, 2), "1.4.2", 2, 2)).withStableService()
           .withBudget("1.4.2").plan();
 
-      assertThat(plan.actions()).containsExactlyInAnyOrder(
-          new Action.ScalePool("chat-1.4.2", 2, 1), new Action.DeleteDisruptionBudget("chat-1.4.2"));
+      assertThat(plan.actions()).hasSize(2);
+      assertThat(plan.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.StartDrain.class, start ->
+          assertThat(start.pod().getMetadata().getName()).isEqualTo("chat-1.4.2-1")));
+      assertThat(plan.actions()).contains(new Action.DeleteDisruptionBudget("chat-1.4.2"));
+      assertThat(plan.actions()).noneMatch(a -> a instanceof Action.ScalePool);
     }
 
     @Test

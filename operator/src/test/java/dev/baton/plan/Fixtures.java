@@ -6,7 +6,10 @@ import dev.baton.api.ApplicationSpec;
 import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.resources.PoolFactory;
 import dev.baton.resources.ServiceFactory;
+import dev.baton.resources.Labels;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -80,6 +83,28 @@ final class Fixtures {
         .build();
   }
 
+  /** A pod of a pool, serving, created {@code age} minutes before the others (older first). */
+  static Pod pod(String name, String version, boolean ready, int index) {
+    return new PodBuilder()
+        .withNewMetadata()
+          .withName(name).withNamespace("realtime")
+          .withCreationTimestamp(NOW.minusSeconds(3600 - index * 60L).toString())
+          .withLabels(Map.of(Labels.APPLICATION, "chat", Labels.POOL_VERSION, version, Labels.SERVING, "true"))
+        .endMetadata()
+        .withNewStatus()
+          .withPhase("Running")
+          .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        .endStatus()
+        .build();
+  }
+
+  /** The pod with drain annotations, as Baton writes them. */
+  static Pod draining(Pod pod, Map<String, String> annotations) {
+    return new PodBuilder(pod)
+        .editMetadata().addToLabels(Labels.SERVING, "false").addToAnnotations(annotations).endMetadata()
+        .build();
+  }
+
   static Snapshot snapshot(Application app) {
     return new Snapshot(app);
   }
@@ -92,13 +117,34 @@ final class Fixtures {
     private Service service;
     private final List<ApplicationSnapshot.Conflict> conflicts = new java.util.ArrayList<>();
     private final Map<String, dev.baton.api.Canary> canaries = new HashMap<>();
+    private final Map<String, List<Pod>> pods = new HashMap<>();
+    private final Map<String, dev.baton.drain.WatchResult> connections = new HashMap<>();
 
     Snapshot(Application app) {
       this.app = app;
     }
 
+    /** A pool and its pods as the kubelet reports them: the Deployment's ready count of them Ready. */
     Snapshot withPool(String version, Deployment deployment) {
       pools.put(version, deployment);
+      int replicas = deployment.getStatus().getReplicas();
+      int ready = deployment.getStatus().getReadyReplicas();
+      List<Pod> poolPods = new java.util.ArrayList<>();
+      for (int i = 0; i < replicas; i++) {
+        poolPods.add(pod(deployment.getMetadata().getName() + "-" + i, version, i < ready, i));
+      }
+      pods.put(version, poolPods);
+      return this;
+    }
+
+    /** Replaces a pool's pods, e.g. with some draining. */
+    Snapshot withPods(String version, List<Pod> poolPods) {
+      pods.put(version, poolPods);
+      return this;
+    }
+
+    Snapshot withConnections(String pod, long count) {
+      connections.put(pod, new dev.baton.drain.WatchResult.Count(count));
       return this;
     }
 
@@ -128,7 +174,8 @@ final class Fixtures {
     }
 
     ApplicationSnapshot build() {
-      return new ApplicationSnapshot(app, pools, Optional.ofNullable(service), budgets, canaries, conflicts);
+      return new ApplicationSnapshot(app, pools, Optional.ofNullable(service), budgets, canaries, pods, connections,
+          conflicts);
     }
 
     Plan plan() {

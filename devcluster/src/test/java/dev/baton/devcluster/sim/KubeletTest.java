@@ -147,11 +147,11 @@ class KubeletTest {
     @Test
     void terminatingPodTurnsNotReadyAtOnceAndIsDeletedAfterTheTerminationDelay() {
         String ns = MockApi.freshNamespace();
-        api.client.resource(new PodBuilder(pod(ns, "leaving", "web:1.0.0"))
-                .editMetadata().addToFinalizers("example.com/hold").endMetadata().build()).create();
+        createPod(ns, "leaving", "web:1.0.0");
         eventually().until(() -> MockApi.isReady(api.client.pods().inNamespace(ns).withName("leaving").get()));
 
-        // The finalizer keeps the pod visible after the kubelet's final delete, so the test can watch each step.
+        // The embedded API turns the delete into a graceful one: the pod stays, terminating, until the kubelet's
+        // final delete with grace period 0 (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination).
         Instant deleted = Instant.now();
         api.client.pods().inNamespace(ns).withName("leaving").delete();
 
@@ -161,16 +161,12 @@ class KubeletTest {
             assertThat(condition(pod, "Ready")).isEqualTo("False");
             assertThat(events).contains("terminating leaving");
         });
-        long writesBefore = api.cluster.apiWrites();
-        eventually().until(() -> api.cluster.apiWrites() > writesBefore); // the kubelet's delete with grace period 0
-        assertThat(Duration.between(deleted, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-
-        api.client.pods().inNamespace(ns).withName("leaving").patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"metadata\":{\"finalizers\":null}}");
         eventually().untilAsserted(() -> {
             assertThat(api.client.pods().inNamespace(ns).withName("leaving").get()).isNull();
             assertThat(events).containsSubsequence("terminating leaving", "stopped leaving");
         });
+        // A lower bound only: a loaded machine makes it later, never earlier.
+        assertThat(Duration.between(deleted, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
     }
 
     private static void createPod(String ns, String name, String image) {
