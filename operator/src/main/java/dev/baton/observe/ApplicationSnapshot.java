@@ -2,6 +2,7 @@ package dev.baton.observe;
 
 import dev.baton.api.Application;
 import dev.baton.api.Canary;
+import dev.baton.analysis.Measurement;
 import dev.baton.drain.WatchResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param canaries the Canaries (release records) this Application owns, by name
  * @param pods the live (not terminating) pods of each pool, by version
  * @param connections connection counts just taken from signalled draining pods, by pod name
+ * @param measurements analysis measurements just taken for Canaries at a due analysis step, by Canary name
  * @param conflicts objects that hold a name Baton needs but belong to someone else
  */
 public record ApplicationSnapshot(
@@ -32,6 +34,7 @@ public record ApplicationSnapshot(
     Map<String, Canary> canaries,
     Map<String, List<Pod>> pods,
     Map<String, WatchResult> connections,
+    Map<String, Measurement> measurements,
     List<Conflict> conflicts) {
 
   public ApplicationSnapshot {
@@ -40,6 +43,7 @@ public record ApplicationSnapshot(
     canaries = Map.copyOf(canaries);
     pods = Map.copyOf(pods);
     connections = Map.copyOf(connections);
+    measurements = Map.copyOf(measurements);
     conflicts = List.copyOf(conflicts);
   }
 

@@ -1,7 +1,16 @@
 package dev.baton.observe;
 
 import dev.baton.api.Application;
+import dev.baton.analysis.AnalysisResults;
+import dev.baton.analysis.AnalysisRunner;
+import dev.baton.analysis.Measurement;
+import dev.baton.analysis.Variables;
+import dev.baton.api.AnalysisTemplate;
 import dev.baton.api.Canary;
+import dev.baton.api.CanaryPhase;
+import dev.baton.api.CanaryStatus;
+import dev.baton.api.CanaryStatus.AnalysisResult;
+import dev.baton.api.CanaryStep;
 import dev.baton.api.Drain;
 import dev.baton.drain.ConnectionWatch;
 import dev.baton.drain.ConnectionWatches;
@@ -16,7 +25,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +45,7 @@ public final class SnapshotReader {
   private SnapshotReader() {}
 
   public static ApplicationSnapshot read(Application app, Context<Application> context, Set<String> wantedVersions,
-      ConnectionWatches watches) {
+      ConnectionWatches watches, AnalysisRunner analysis, Instant now) {
     String uid = app.getMetadata().getUid();
     Map<String, Deployment> pools = byVersion(owned(context.getSecondaryResources(Deployment.class), uid));
     Map<String, PodDisruptionBudget> budgets = byVersion(owned(context.getSecondaryResources(PodDisruptionBudget.class), uid));
@@ -66,7 +77,42 @@ public final class SnapshotReader {
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(Labels.POOL_VERSION)));
     return new ApplicationSnapshot(app, pools, stable, budgets, canaries, pods,
-        countConnections(app, pods, watches), conflicts);
+        countConnections(app, pods, watches), measure(app, canaries.values(), analysis, now), conflicts);
+  }
+
+  /**
+   * Takes the measurement of every running Canary whose current step is an analysis due now: like the
+   * connection counts, it is part of what is observed, so the plan that judges it stays pure.
+   */
+  private static Map<String, Measurement> measure(Application app, Collection<Canary> canaries, AnalysisRunner analysis,
+      Instant now) {
+    Map<String, Measurement> measurements = new HashMap<>();
+    for (Canary canary : canaries) {
+      CanaryStatus status = canary.getStatus();
+      List<CanaryStep> steps = canary.getSpec().steps();
+      if (status == null || status.phase() != CanaryPhase.Progressing || steps == null || status.currentStep() == null
+          || status.currentStep() >= steps.size() || steps.get(status.currentStep()).analysis() == null) {
+        continue;
+      }
+      int step = status.currentStep();
+      String name = steps.get(step).analysis().templateName();
+      Optional<AnalysisTemplate> template = app.getSpec().analysisTemplates().stream()
+          .filter(t -> name.equals(t.name())).findFirst();
+      if (template.isEmpty()) {
+        continue;
+      }
+      AnalysisResult stored = status.analysis() == null ? null : status.analysis().stream()
+          .filter(r -> r.step() != null && r.step() == step).reduce((a, b) -> b).orElse(null);
+      Instant stepStarted = Instant.parse(status.stepStartedAt());
+      boolean due = AnalysisResults.nextMeasurementAt(template.get(),
+              stored == null ? AnalysisResults.started(step, template.get()) : stored, stepStarted)
+          .map(at -> !now.isBefore(at)).orElse(false);
+      if (due) {
+        measurements.put(canary.getMetadata().getName(), analysis.measure(template.get(),
+            new Variables(app.getMetadata().getName(), app.getMetadata().getNamespace(), canary.getSpec().toVersion())));
+      }
+    }
+    return measurements;
   }
 
   /**

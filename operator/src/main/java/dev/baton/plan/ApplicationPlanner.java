@@ -57,7 +57,7 @@ public final class ApplicationPlanner {
     List<Action> actions = new ArrayList<>();
     Optional<ReleasePlanner.Decision> release = stable == null
         ? Optional.empty()
-        : Optional.of(ReleasePlanner.plan(app, version, stable, snapshot.pools(), snapshot.canaries(), now));
+        : Optional.of(ReleasePlanner.plan(app, version, stable, snapshot.pools(), snapshot.canaries(), snapshot.measurements(), now));
     // The first release has nothing serving yet, so its pool simply comes up whole.
     Map<String, Integer> kept = release.map(ReleasePlanner.Decision::pools)
         .orElse(Map.of(version, app.getSpec().replicasOrDefault()));

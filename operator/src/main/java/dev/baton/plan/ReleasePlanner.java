@@ -1,10 +1,15 @@
 package dev.baton.plan;
 
+import dev.baton.analysis.AnalysisResults;
+import dev.baton.analysis.Assessment;
+import dev.baton.analysis.Measurement;
+import dev.baton.api.AnalysisTemplate;
 import dev.baton.api.Application;
 import dev.baton.api.Canary;
 import dev.baton.api.CanaryPhase;
 import dev.baton.api.CanarySpec;
 import dev.baton.api.CanaryStatus;
+import dev.baton.api.CanaryStatus.AnalysisResult;
 import dev.baton.api.CanaryStep;
 import dev.baton.api.CanaryStrategy;
 import dev.baton.api.CanaryStrategy.StableScaling;
@@ -42,6 +47,7 @@ final class ReleasePlanner {
   private final Map<String, Canary> canaries;
   private final Instant now;
   private final int replicas;
+  private final Map<String, Measurement> measurements;
 
   private final List<Action> actions = new ArrayList<>();
   private final Map<String, Integer> keep = new LinkedHashMap<>();
@@ -49,7 +55,8 @@ final class ReleasePlanner {
   private String canaryName;
 
   private ReleasePlanner(Application app, String desired, String stable, Map<String, Deployment> pools,
-      Map<String, Canary> canaries, Instant now) {
+      Map<String, Canary> canaries, Map<String, Measurement> measurements, Instant now) {
+    this.measurements = measurements;
     this.app = app;
     this.desired = desired;
     this.stable = stable;
@@ -64,8 +71,8 @@ final class ReleasePlanner {
       Optional<CanaryStatus> canaryStatus, Optional<Instant> wakeAt) {}
 
   static Decision plan(Application app, String desired, String stable, Map<String, Deployment> pools,
-      Map<String, Canary> canaries, Instant now) {
-    return new ReleasePlanner(app, desired, stable, pools, canaries, now).decide();
+      Map<String, Canary> canaries, Map<String, Measurement> measurements, Instant now) {
+    return new ReleasePlanner(app, desired, stable, pools, canaries, measurements, now).decide();
   }
 
   private Decision decide() {
@@ -219,11 +226,60 @@ final class ReleasePlanner {
             + " (kubectl annotate canary " + canaryName + " " + Canary.ACTION_ANNOTATION + "=promote)");
         break;
       }
-      // Analysis steps are judged by the analysis runner; without a result yet the release waits here.
-      progress.message("step " + index + ": waiting for analysis " + step.analysis().templateName());
-      break;
+      if (!analyse(progress, index, step.analysis().templateName())) {
+        break;
+      }
     }
     return progress.build();
+  }
+
+  /**
+   * Records the measurement taken for this analysis step, if one was due, and judges the step: successful
+   * goes on, failed or errored rolls back, inconclusive pauses for a human (as Argo Rollouts does).
+   *
+   * @return whether the step is done and the next one may run
+   */
+  private boolean analyse(Progress progress, int index, String templateName) {
+    Optional<AnalysisTemplate> template = app.getSpec().analysisTemplates().stream()
+        .filter(t -> templateName.equals(t.name())).findFirst();
+    if (template.isEmpty()) {
+      progress.phase(CanaryPhase.Failed).finishedAt(now.toString()).weight(0).message("step " + index + ": analysis template '"
+          + templateName + "' is not in spec.analysis.templates; traffic went back to " + stable);
+      return false;
+    }
+    AnalysisResult stored = progress.analysisOf(index).orElse(AnalysisResults.started(index, template.get()));
+    Measurement measurement = measurements.get(canaryName);
+    if (measurement != null) {
+      stored = AnalysisResults.record(stored, index, template.get(), measurement);
+      progress.analysis(index, stored);
+    } else if (progress.analysisOf(index).isEmpty()) {
+      progress.analysis(index, stored);
+    }
+    Assessment assessment = AnalysisResults.assess(template.get(), stored);
+    switch (assessment.phase()) {
+      case SUCCESSFUL -> {
+        progress.step(index + 1, now).message("step " + index + ": analysis " + templateName + " passed");
+        return true;
+      }
+      case FAILED, ERROR -> {
+        progress.phase(CanaryPhase.RolledBack).finishedAt(now.toString()).weight(0).message("step " + index
+            + ": analysis " + templateName + " " + assessment.phase().text().toLowerCase() + ": " + assessment.message()
+            + "; traffic went back to " + stable);
+        return false;
+      }
+      case INCONCLUSIVE -> {
+        progress.phase(CanaryPhase.Paused).message("step " + index + ": analysis " + templateName + " was inconclusive ("
+            + assessment.message() + "); promote to go on or abort (kubectl annotate canary " + canaryName + " "
+            + Canary.ACTION_ANNOTATION + "=promote)");
+        return false;
+      }
+      default -> {
+        AnalysisResults.nextMeasurementAt(template.get(), stored, Instant.parse(progress.stepStartedAt))
+            .ifPresent(this::wake);
+        progress.message("step " + index + ": analysis " + templateName + " running (" + assessment.message() + ")");
+        return false;
+      }
+    }
   }
 
   private CanaryStatus promote(CanaryStatus status) {
@@ -409,6 +465,7 @@ final class ReleasePlanner {
     private String finishedAt;
     private String lastAction;
     private String message;
+    private List<AnalysisResult> analysis;
 
     Progress(CanaryStatus status, Instant now) {
       this.base = status;
@@ -420,6 +477,18 @@ final class ReleasePlanner {
       this.finishedAt = status.finishedAt();
       this.lastAction = status.lastAction();
       this.message = status.message();
+      this.analysis = status.analysis() == null ? new ArrayList<>() : new ArrayList<>(status.analysis());
+    }
+
+    Optional<AnalysisResult> analysisOf(int step) {
+      return analysis.stream().filter(r -> r.step() != null && r.step() == step).reduce((a, b) -> b);
+    }
+
+    /** Replaces the result of a step (a retried release starts its results afresh). */
+    Progress analysis(int step, AnalysisResult result) {
+      analysis.removeIf(r -> r.step() != null && r.step() == step);
+      analysis.add(result);
+      return this;
     }
 
     Progress phase(CanaryPhase phase) {
@@ -455,7 +524,8 @@ final class ReleasePlanner {
 
     CanaryStatus build() {
       return new CanaryStatus(base.observedGeneration(), phase, step, weight, stepStartedAt, base.startedAt(), finishedAt,
-          base.analysis(), lastAction, CanaryConditions.of(phase, message, base.conditions(), now), message);
+          analysis.isEmpty() ? null : List.copyOf(analysis), lastAction,
+          CanaryConditions.of(phase, message, base.conditions(), now), message);
     }
   }
 }

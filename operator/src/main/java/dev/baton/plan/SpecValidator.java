@@ -1,5 +1,7 @@
 package dev.baton.plan;
 
+import dev.baton.analysis.MeasurementJudge;
+import dev.baton.api.AnalysisTemplate;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationSpec;
 import dev.baton.resources.ImageReference;
@@ -40,7 +42,25 @@ public final class SpecValidator {
     checkVersion(app, spec, problems);
     checkTemplateLabels(spec, problems);
     checkServicePorts(app, containers, problems);
+    checkAnalysisConditions(spec, problems);
     return problems;
+  }
+
+  /** CEL conditions are compiled here, since the CRD cannot: a typo would otherwise fail only mid-release. */
+  private static void checkAnalysisConditions(ApplicationSpec spec, List<SpecProblem> problems) {
+    List<AnalysisTemplate> templates = spec.analysisTemplates();
+    for (int i = 0; i < templates.size(); i++) {
+      String field = "spec.analysis.templates[" + i + "].";
+      AnalysisTemplate template = templates.get(i);
+      if (template.successCondition() != null) {
+        MeasurementJudge.problemWith(template.successCondition()).ifPresent(problem ->
+            problems.add(new SpecProblem(field + "successCondition", "is not a valid CEL expression: " + problem)));
+      }
+      if (template.failureCondition() != null) {
+        MeasurementJudge.problemWith(template.failureCondition()).ifPresent(problem ->
+            problems.add(new SpecProblem(field + "failureCondition", "is not a valid CEL expression: " + problem)));
+      }
+    }
   }
 
   private static void checkImages(List<Container> containers, List<SpecProblem> problems) {

@@ -1,5 +1,6 @@
 package dev.baton.reconciler;
 
+import dev.baton.analysis.AnalysisRunner;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationStatus;
 import dev.baton.api.Canary;
@@ -52,6 +53,7 @@ public class ApplicationReconciler implements Reconciler<Application> {
   private final ReconcileListener listener;
   private final ConnectionWatches connectionWatches;
   private final HttpClient http;
+  private final AnalysisRunner analysis;
 
   public ApplicationReconciler(Clock clock, ReconcileListener listener) {
     this.clock = clock;
@@ -59,6 +61,7 @@ public class ApplicationReconciler implements Reconciler<Application> {
     // One HTTP client for drain signals and connection counts: pods are called directly, by their IP.
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     this.connectionWatches = ConnectionWatches.withDefaults(http);
+    this.analysis = new AnalysisRunner(http, clock);
   }
 
   @Override
@@ -100,8 +103,9 @@ public class ApplicationReconciler implements Reconciler<Application> {
   public UpdateControl<Application> reconcile(Application app, Context<Application> context) {
     listener.reconcileStarted(app);
     Set<String> wanted = VersionResolver.resolve(app.getSpec()).map(Set::of).orElse(Set.of());
-    ApplicationSnapshot snapshot = SnapshotReader.read(app, context, wanted, connectionWatches);
-    Plan plan = ApplicationPlanner.plan(snapshot, Instant.now(clock));
+    Instant now = Instant.now(clock);
+    ApplicationSnapshot snapshot = SnapshotReader.read(app, context, wanted, connectionWatches, analysis, now);
+    Plan plan = ApplicationPlanner.plan(snapshot, now);
 
     EventRecorder events = new EventRecorder(context.getClient(), clock);
     ActionExecutor executor = new ActionExecutor(context.getClient(), events,

@@ -119,6 +119,7 @@ final class Fixtures {
     private final Map<String, dev.baton.api.Canary> canaries = new HashMap<>();
     private final Map<String, List<Pod>> pods = new HashMap<>();
     private final Map<String, dev.baton.drain.WatchResult> connections = new HashMap<>();
+    private final Map<String, dev.baton.analysis.Measurement> measurements = new HashMap<>();
 
     Snapshot(Application app) {
       this.app = app;
@@ -140,6 +141,11 @@ final class Fixtures {
     /** Replaces a pool's pods, e.g. with some draining. */
     Snapshot withPods(String version, List<Pod> poolPods) {
       pods.put(version, poolPods);
+      return this;
+    }
+
+    Snapshot withMeasurement(String canary, dev.baton.analysis.Measurement measurement) {
+      measurements.put(canary, measurement);
       return this;
     }
 
@@ -175,7 +181,7 @@ final class Fixtures {
 
     ApplicationSnapshot build() {
       return new ApplicationSnapshot(app, pools, Optional.ofNullable(service), budgets, canaries, pods, connections,
-          conflicts);
+          measurements, conflicts);
     }
 
     Plan plan() {

@@ -5,6 +5,9 @@ import static dev.baton.plan.Fixtures.NOW;
 import static dev.baton.plan.Fixtures.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.analysis.Measurement;
+import dev.baton.analysis.Measurement.Outcome;
+import dev.baton.api.AnalysisTemplate;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationSpec;
 import dev.baton.api.ApplicationStatus;
@@ -262,6 +265,85 @@ class ReleasePlannerTest {
       assertThat(status.finishedAt()).isNull();
       assertThat(plan.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.CreatePool.class, c ->
           assertThat(c.deployment().getSpec().getReplicas()).isEqualTo(1)));
+    }
+  }
+
+  @Nested
+  class Analysis {
+
+    static final AnalysisTemplate ERROR_RATE = new AnalysisTemplate("error-rate", null,
+        new AnalysisTemplate.WebQuery("http://checks/error-rate", null), "result < 0.01", null, "10s", 2, 0, 0);
+
+    Application analysed() {
+      Application app = app("1.1", KEEP_FULL);
+      ApplicationSpec s = app.getSpec();
+      app.setSpec(new ApplicationSpec(s.version(), s.replicas(), s.template(), s.service(),
+          new Strategy(new CanaryStrategy(List.of(CanaryStep.setWeight(25), CanaryStep.analysis("error-rate"),
+              CanaryStep.setWeight(50)), KEEP_FULL), null, null, "10m"),
+          s.drain(), new dev.baton.api.Analysis(List.of(ERROR_RATE)), s.releaseHistoryLimit()));
+      return app;
+    }
+
+    Fixtures.Snapshot atAnalysis(Application app, CanaryStatus status) {
+      return new Fixtures.Snapshot(app).withStableService().withBudget("1.0")
+          .withPool("1.0", pool(app("1.0", KEEP_FULL), "1.0", 4, 4)).withPool("1.1", pool(app, "1.1", 1, 1))
+          .withCanary(canary(app, "1.1", status));
+    }
+
+    @Test
+    void aMeasurementIsRecordedAndTheNextOneRequeuedAtTheInterval() {
+      Application app = analysed();
+
+      Plan plan = atAnalysis(app, at(1, 25, NOW)).withMeasurement("chat-1.1", measurement(Outcome.SUCCESSFUL, "0.001"))
+          .plan();
+
+      CanaryStatus status = canaryStatus(plan);
+      assertThat(status.currentStep()).isEqualTo(1);
+      assertThat(status.analysis()).singleElement().satisfies(r -> {
+        assertThat(r.template()).isEqualTo("error-rate");
+        assertThat(r.measurements()).isEqualTo(1);
+        assertThat(r.phase()).isEqualTo("Running");
+      });
+      assertThat(plan.requeueAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(10),
+          Duration.ofSeconds(11)));
+    }
+
+    @Test
+    void aPassedAnalysisMovesToTheNextWeight() {
+      Application app = analysed();
+      CanaryStatus afterOne = canaryStatus(atAnalysis(app, at(1, 25, NOW.minusSeconds(10)))
+          .withMeasurement("chat-1.1", measurement(Outcome.SUCCESSFUL, "0.001")).plan());
+
+      Plan plan = atAnalysis(app, afterOne).withMeasurement("chat-1.1", measurement(Outcome.SUCCESSFUL, "0.002")).plan();
+
+      assertThat(canaryStatus(plan).currentStep()).isEqualTo(2);
+      assertThat(plan.actions()).contains(new Action.ScalePool("chat-1.1", 1, 2));
+    }
+
+    @Test
+    void aFailedMeasurementRollsTheReleaseBack() {
+      Application app = analysed();
+
+      Plan plan = atAnalysis(app, at(1, 25, NOW)).withMeasurement("chat-1.1", measurement(Outcome.FAILED, "0.2")).plan();
+
+      assertThat(canaryStatus(plan).phase()).isEqualTo(CanaryPhase.RolledBack);
+      assertThat(canaryStatus(plan).message()).contains("analysis error-rate failed");
+      assertThat(drainStarts(plan, "1.1")).hasSize(1);
+    }
+
+    @Test
+    void promoteDuringAnAnalysisSkipsIt() {
+      Application app = analysed();
+
+      Plan plan = atAnalysis(app, at(1, 25, NOW)).withMeasurement("chat-1.1", measurement(Outcome.FAILED, "0.2"))
+          .withCanary(annotated(canary(app, "1.1", at(1, 25, NOW)), "promote")).plan();
+
+      assertThat(canaryStatus(plan).currentStep()).isEqualTo(2);
+      assertThat(canaryStatus(plan).phase()).isEqualTo(CanaryPhase.Progressing);
+    }
+
+    private Measurement measurement(Outcome outcome, String value) {
+      return new Measurement(outcome, value, "measured", NOW);
     }
   }
 
