@@ -642,6 +642,12 @@ final class ApiFront {
   }
 
   private static ObjectNode body(ApiRequest request) {
+    String contentType = request.headers().getOrDefault("content-type", "");
+    if (contentType.contains("protobuf") || contentType.contains("cbor")) {
+      // 415 is how kube-apiserver refuses a content type it does not serve; client-go (kubectl create,
+      // kubectl scale) then retries the write as JSON.
+      throw ApiException.unsupportedMediaType(contentType);
+    }
     try {
       return asObject(Store.JSON.readTree(request.body()));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -13,7 +13,7 @@ import java.util.List;
  * An embedded Kubernetes API server for tests and dev mode: fabric8's CRUD mock store behind a front that behaves
  * like kube-apiserver where Baton, its tests and kubectl need it (discovery, tables, chunked and WebSocket watches
  * with resourceVersion semantics, strategic merge and apply patches, status and scale subresources, optimistic
- * locking, graceful deletion, garbage collection, CRD validation). See {@code devcluster/API-FRONT.md} for what it
+ * locking, graceful deletion, garbage collection, CRD validation). See {@code docs/dev-cluster.md} for what it
  * does not do.
  *
  * <pre>{@code

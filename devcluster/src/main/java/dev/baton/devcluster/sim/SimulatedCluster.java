@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * The parts of Kubernetes that Baton relies on and fabric8's mock API lacks, running as controllers against any
  * Kubernetes API through a {@link KubernetesClient}: Deployments, ReplicaSets, a kubelet for one node,
  * EndpointSlices and Endpoints. Garbage collection is the embedded API's (as the API server and the garbage
- * collector together do). See devcluster/SIMULATED-CLUSTER.md.
+ * collector together do). See docs/dev-cluster.md.
  *
  * <pre>{@code
  * try (var cluster = SimulatedCluster.start(client, SimulationSettings.forTests())) {
