@@ -7,10 +7,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The ready endpoints of one Service port, as kube-proxy sees them: it watches the Service's EndpointSlices (label
@@ -22,6 +26,7 @@ import java.util.Objects;
 final class ReadyEndpoints implements AutoCloseable {
 
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
 
     /** One routable endpoint: the pod (targetRef) and its address for the port. */
     record Backend(String pod, InetSocketAddress address) {
@@ -33,25 +38,37 @@ final class ReadyEndpoints implements AutoCloseable {
 
     ReadyEndpoints(KubernetesClient client, String namespace, String service, String portName) {
         this.portName = portName;
-        // inform() returns once the first list is in the cache.
         this.informer = client.discovery().v1().endpointSlices().inNamespace(namespace)
                 .withLabel(SERVICE_NAME_LABEL, service)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(EndpointSlice slice) {
-                        refresh();
-                    }
+                .runnableInformer(0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(EndpointSlice slice) {
+                refresh();
+            }
 
-                    @Override
-                    public void onUpdate(EndpointSlice oldSlice, EndpointSlice newSlice) {
-                        refresh();
-                    }
+            @Override
+            public void onUpdate(EndpointSlice oldSlice, EndpointSlice newSlice) {
+                refresh();
+            }
 
-                    @Override
-                    public void onDelete(EndpointSlice slice, boolean deletedFinalStateUnknown) {
-                        refresh();
-                    }
-                }, 0);
+            @Override
+            public void onDelete(EndpointSlice slice, boolean deletedFinalStateUnknown) {
+                refresh();
+            }
+        });
+        try {
+            // Ready once the first list is in the cache, as kube-proxy syncs before it programs rules.
+            informer.start().toCompletableFuture().get(SYNC_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            informer.close();
+            throw new IllegalStateException("Interrupted while listing the EndpointSlices of " + service, e);
+        } catch (ExecutionException | TimeoutException e) {
+            informer.close();
+            throw new IllegalStateException("Could not list the EndpointSlices of Service " + namespace + "/"
+                    + service + ": " + e, e);
+        }
         refresh();
     }
 
