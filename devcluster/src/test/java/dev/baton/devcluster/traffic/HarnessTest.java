@@ -142,6 +142,32 @@ class HarnessTest {
         }
     }
 
+    @Test
+    void clientsRetryWhileNoEndpointIsReadyAndConnectOnceOneIs() {
+        String ns = "harness-" + NAMESPACES.incrementAndGet();
+        createChat(ns, 1);
+        try (PodServers servers = PodServers.start(kubernetes, PodServersConfig.forApp(ns, Map.of("app", "chat")));
+             LoadBalancer balancer = LoadBalancer.start(kubernetes.client(), ns, "chat", "ws")) {
+            awaitReadyPods(servers, balancer, 1);
+            String only = balancer.readyPods().get(0);
+            setServingLabel(ns, only, false);
+            await().atMost(Duration.ofSeconds(10)).until(() -> balancer.readyPods().isEmpty());
+
+            try (WebsocketFleet fleet = WebsocketFleet.connect(balancer.websocketUri(), 20)) {
+                // Refused like a Service without endpoints: every client backs off and tries again.
+                await().atMost(Duration.ofSeconds(10)).until(() -> fleet.failedConnects() >= 20);
+                assertThat(fleet.connectedCount()).isZero();
+                assertThat(balancer.refusedConnections()).isGreaterThanOrEqualTo(20);
+
+                setServingLabel(ns, only, true);
+                fleet.awaitAllConnected(CONNECT_TIMEOUT);
+                assertThat(fleet.connectedByPod()).containsOnly(Map.entry(only, 20));
+                assertThat(fleet.gaveUp()).isEmpty();
+                assertThat(fleet.abruptCloses()).isZero();
+            }
+        }
+    }
+
     private static WebsocketFleet connectWhenReady(PodServers servers, LoadBalancer balancer, int pods, int clients) {
         awaitReadyPods(servers, balancer, pods);
         return WebsocketFleet.connect(balancer.websocketUri(), clients);
