@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.metrics.BatonMetrics;
 import dev.baton.reconciler.ApplicationReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -28,10 +29,12 @@ public final class BatonOperator implements AutoCloseable {
    * @param settings how this instance runs
    */
   public static BatonOperator create(KubernetesClient client, Settings settings) {
+    BatonMetrics metrics = new BatonMetrics(settings.meterRegistry());
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           // Without per-resource meters: at 10,000 Applications they would be 10,000 time series each.
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(settings.meterRegistry()))
+          // Baton's hook around them counts and times every reconcile and forgets deleted Applications' gauges.
+          .withMetrics(metrics.around(MicrometerMetrics.withoutPerResourceMetrics(settings.meterRegistry())))
           .withCloseClientOnStop(false)
           // Create, JSON merge patch and JSON patch only: see ActionExecutor for why not server-side apply.
           .withUseSSAToPatchPrimaryResource(false)

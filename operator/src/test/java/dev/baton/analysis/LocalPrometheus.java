@@ -21,9 +21,9 @@ import java.util.stream.Stream;
 /**
  * The real Prometheus server (Debian's {@code prometheus} package) on a free loopback port, scraping one
  * target every second, with its data in a temporary directory. Started and stopped by the test, never as
- * a system service.
+ * a system service. Public for the dashboard's test, which runs its queries against Baton's own metrics.
  */
-final class LocalPrometheus implements AutoCloseable {
+public final class LocalPrometheus implements AutoCloseable {
 
   static final Path BINARY = Path.of("/usr/bin/prometheus");
 
@@ -38,7 +38,7 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   /** Starts Prometheus scraping {@code target} ({@code host:port}, path /metrics) and waits until it is ready. */
-  static LocalPrometheus start(String target) throws IOException {
+  public static LocalPrometheus start(String target) throws IOException {
     assertThat(Files.isExecutable(BINARY))
         .as("%s is missing: these tests run the real Prometheus. Install Debian's package with"
             + " `apt-get update && apt-get install -y prometheus` (.ci/run does this in CI)", BINARY)
@@ -74,7 +74,7 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   /** The base URL, as {@code prometheus.address}. */
-  String address() {
+  public String address() {
     return address;
   }
 
