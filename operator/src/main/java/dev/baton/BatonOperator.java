@@ -42,7 +42,7 @@ public final class BatonOperator implements AutoCloseable {
           .withConcurrentReconciliationThreads(settings.reconcileThreads());
       settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
     });
-    operator.register(new ApplicationReconciler(settings.clock(), settings.listener()), c -> {
+    operator.register(new ApplicationReconciler(settings.clock(), settings.listener(), metrics), c -> {
       settings.watchNamespace().ifPresent(c::settingNamespace);
       settings.maxReconcileInterval().ifPresent(c::withReconciliationMaxInterval);
     });

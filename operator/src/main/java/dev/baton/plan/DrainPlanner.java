@@ -98,16 +98,18 @@ final class DrainPlanner {
           follow(pod, version);
         }
       }
-      // Pods the Deployment reports but the cache has not shown yet are counted as serving: never scaled away unseen.
-      int unseen = pools.containsKey(version)
-          ? Math.max(0, PoolState.current(pools.get(version)) - poolPods.size()) : 0;
-      int servingLeft = serving.size() - victims.size() + unseen;
+      int servingLeft = serving.size() - victims.size();
       int drainingCount = (int) poolPods.stream().filter(p -> p.stage() == Stage.DRAINING).count() + victims.size();
       long finished = poolPods.stream().filter(p -> p.stage() == Stage.FINISHED).count();
       boolean siblingNotReady = poolPods.stream().anyMatch(p -> p.stage() != Stage.FINISHED && !p.ready());
       boolean keepFinished = finished > 0 && (siblingNotReady || servingLeft < target);
       if (pools.containsKey(version)) {
-        replicas.put(version, Math.max(servingLeft, target) + drainingCount + (keepFinished ? (int) finished : 0));
+        int wanted = Math.max(servingLeft, target) + drainingCount + (keepFinished ? (int) finished : 0);
+        // Pods the Deployment reports but the cache has not shown yet may be serving: they can hold a scale-down
+        // back, never cause a scale-up (the reported count lags behind pods already terminating).
+        int current = PoolState.desired(pools.get(version));
+        int unseen = Math.max(0, PoolState.current(pools.get(version)) - poolPods.size());
+        replicas.put(version, Math.max(wanted, Math.min(current, wanted + unseen)));
       }
       victims.forEach(v -> draining.add(new DrainingPod(v.name(), version, now.toString(), null, null, "Isolating")));
     }

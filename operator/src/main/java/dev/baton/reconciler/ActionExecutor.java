@@ -3,7 +3,9 @@ package dev.baton.reconciler;
 import dev.baton.api.Application;
 import dev.baton.api.Canary;
 import dev.baton.api.Drain;
+import dev.baton.drain.DrainDecision;
 import dev.baton.drain.DrainSignals;
+import dev.baton.metrics.BatonMetrics;
 import dev.baton.drain.SignalResult;
 import dev.baton.resources.Labels;
 import dev.baton.plan.Action;
@@ -16,6 +18,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -30,12 +33,15 @@ public final class ActionExecutor {
   private final EventRecorder events;
   private final DrainSignals signals;
   private final Clock clock;
+  private final BatonMetrics metrics;
 
-  public ActionExecutor(KubernetesClient client, EventRecorder events, DrainSignals signals, Clock clock) {
+  public ActionExecutor(KubernetesClient client, EventRecorder events, DrainSignals signals, Clock clock,
+      BatonMetrics metrics) {
     this.client = client;
     this.events = events;
     this.signals = signals;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   public void apply(Application app, Action action) {
@@ -70,7 +76,10 @@ public final class ActionExecutor {
       return;
     } else if (action instanceof Action.FinishDrain finish) {
       patchPod(finish.pod(), Map.of("annotations", Map.of(
-          Labels.DRAIN_FINISHED_ANNOTATION, finish.outcome() + " " + finish.at())));
+          Labels.DRAIN_FINISHED_ANNOTATION, finish.outcome() + " " + finish.at(),
+          Labels.POD_DELETION_COST_ANNOTATION, Labels.DRAINED_POD_DELETION_COST)));
+      Arrays.stream(DrainDecision.Reason.values()).filter(r -> r.reason().equals(finish.outcome())).findFirst()
+          .ifPresent(metrics::podDrained);
     } else if (action instanceof Action.DeletePool delete) {
       client.apps().deployments().inNamespace(namespace).withName(delete.deployment()).delete();
     } else if (action instanceof Action.CreateCanary create) {
@@ -94,6 +103,7 @@ public final class ActionExecutor {
   private void signal(Application app, Action.SignalPod signal) {
     Drain drain = app.getSpec().drainOrDefault();
     SignalResult result = signals.signalFor(drain).send(signal.pod(), drain);
+    metrics.signalSent(drain, result);
     String now = Instant.now(clock).toString();
     if (result.sent()) {
       patchPod(signal.pod(), Map.of("annotations", Map.of(Labels.DRAIN_SIGNALLED_ANNOTATION, now)));

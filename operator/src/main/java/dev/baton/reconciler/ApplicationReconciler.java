@@ -4,6 +4,9 @@ import dev.baton.analysis.AnalysisRunner;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationStatus;
 import dev.baton.api.Canary;
+import dev.baton.api.CanaryPhase;
+import dev.baton.api.CanaryStatus;
+import dev.baton.metrics.BatonMetrics;
 import dev.baton.drain.ConnectionWatches;
 import dev.baton.drain.DrainSignals;
 import dev.baton.observe.ApplicationSnapshot;
@@ -54,10 +57,12 @@ public class ApplicationReconciler implements Reconciler<Application> {
   private final ConnectionWatches connectionWatches;
   private final HttpClient http;
   private final AnalysisRunner analysis;
+  private final BatonMetrics metrics;
 
-  public ApplicationReconciler(Clock clock, ReconcileListener listener) {
+  public ApplicationReconciler(Clock clock, ReconcileListener listener, BatonMetrics metrics) {
     this.clock = clock;
     this.listener = listener;
+    this.metrics = metrics;
     // One HTTP client for drain signals and connection counts: pods are called directly, by their IP.
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     this.connectionWatches = ConnectionWatches.withDefaults(http);
@@ -109,10 +114,12 @@ public class ApplicationReconciler implements Reconciler<Application> {
 
     EventRecorder events = new EventRecorder(context.getClient(), clock);
     ActionExecutor executor = new ActionExecutor(context.getClient(), events,
-        DrainSignals.withDefaults(context.getClient(), http, clock), clock);
+        DrainSignals.withDefaults(context.getClient(), http, clock), clock, metrics);
     for (Action action : plan.actions()) {
       executor.apply(app, action);
+      metrics.actionApplied(action);
     }
+    observe(app, snapshot, plan);
     recordTransitions(app, app.getStatus(), plan.status(), events);
 
     if (!Objects.equals(app.getStatus(), plan.status())) {
@@ -153,6 +160,22 @@ public class ApplicationReconciler implements Reconciler<Application> {
 
   private static boolean changed(Optional<Condition> before, Condition now) {
     return before.map(c -> !c.getStatus().equals(now.getStatus()) || !c.getReason().equals(now.getReason())).orElse(true);
+  }
+
+  /** The gauges of releases and drains in progress follow every plan. */
+  private void observe(Application app, ApplicationSnapshot snapshot, Plan plan) {
+    String canary = plan.status().canary();
+    CanaryPhase phase = canary == null ? null : plan.actions().stream()
+        .filter(a -> a instanceof Action.UpdateCanaryStatus u && u.canary().getMetadata().getName().equals(canary))
+        .map(a -> ((Action.UpdateCanaryStatus) a).status().phase())
+        .findFirst()
+        .orElseGet(() -> Optional.ofNullable(snapshot.canaries().get(canary))
+            .map(Canary::getStatus).map(CanaryStatus::phase).orElse(null));
+    metrics.releaseObserved(app, phase != null && phase.isFinished() ? null : phase);
+    List<ApplicationStatus.DrainingPod> draining = plan.status().draining() == null ? List.of() : plan.status().draining();
+    long connections = draining.stream().map(ApplicationStatus.DrainingPod::connections).filter(Objects::nonNull)
+        .mapToLong(Long::longValue).sum();
+    metrics.drainProgress(app, draining.size(), connections, app.getSpec().drainOrDefault().maxConcurrentOrDefault());
   }
 
   /** Lets tests and metrics see reconciles without reaching into JOSDK. */

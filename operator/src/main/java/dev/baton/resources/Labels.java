@@ -42,8 +42,10 @@ public final class Labels {
    * https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-deletion-cost
    */
   public static final String POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
-  /** The cost a draining pod gets: below any other, so a scale-down takes it first. */
+  /** The cost a draining pod gets when its drain starts: below any serving pod's. */
   public static final String DRAINING_POD_DELETION_COST = "-1000000";
+  /** The cost a drained pod gets: below a draining pod's, so a scale-down takes it and not one still draining. */
+  public static final String DRAINED_POD_DELETION_COST = "-2000000";
 
   /** The label selector of every informer Baton runs: only what Baton manages, so memory follows Baton's objects. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_BATON;
