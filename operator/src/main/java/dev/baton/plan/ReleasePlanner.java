@@ -82,7 +82,7 @@ final class ReleasePlanner {
           "spec asks for the stable version " + stable + " again: traffic stays on it and " + c.getSpec().toVersion()
               + " is removed")));
       keep.put(stable, replicas);
-      pruneHistory(current.map(c -> c.getMetadata().getName()).orElse(null));
+      pruneHistory(current.map(c -> c.getMetadata().getName()).orElse(null), current.isPresent());
       return decision(stable, current);
     }
     if (current.isEmpty() || !isReleaseOf(current.get(), stable, desired)) {
@@ -103,7 +103,7 @@ final class ReleasePlanner {
     if (canary.getMetadata().getResourceVersion() != null && !Objects.equals(before, after)) {
       actions.add(0, new Action.UpdateCanaryStatus(canary, after));
     }
-    pruneHistory(canary.getMetadata().getName());
+    pruneHistory(canary.getMetadata().getName(), after.phase().isFinished());
     return new Decision(keep, actions, stableVersion, Optional.of(canary), Optional.of(after), Optional.ofNullable(wakeAt));
   }
 
@@ -401,9 +401,12 @@ final class ReleasePlanner {
     return name;
   }
 
-  /** Finished releases beyond spec.releaseHistoryLimit go, oldest first; the current one stays. */
-  private void pruneHistory(String currentName) {
-    int limit = app.getSpec().releaseHistoryLimitOrDefault();
+  /**
+   * Finished releases beyond spec.releaseHistoryLimit go, oldest first; the current one stays, and counts
+   * towards the limit once it has finished (it is the newest entry of the history).
+   */
+  private void pruneHistory(String currentName, boolean currentFinished) {
+    int limit = Math.max(0, app.getSpec().releaseHistoryLimitOrDefault() - (currentFinished ? 1 : 0));
     List<Canary> finished = canaries.values().stream()
         .filter(c -> !c.getMetadata().getName().equals(currentName))
         .filter(c -> c.getStatus() != null && c.getStatus().phase() != null && c.getStatus().phase().isFinished())

@@ -6,6 +6,7 @@ import dev.baton.BatonOperator;
 import dev.baton.api.Application;
 import dev.baton.api.Crds;
 import dev.baton.devcluster.EmbeddedKubernetes;
+import dev.baton.devcluster.sim.Kubelet;
 import dev.baton.devcluster.sim.SimulationSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -31,6 +32,7 @@ public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallba
   private final Duration resync;
   private final ConcurrentHashMap<String, AtomicLong> reconciles = new ConcurrentHashMap<>();
   private EmbeddedKubernetes kubernetes;
+  private BatonOperator.Settings settings;
   private BatonOperator operator;
 
   private BatonTestCluster(Duration resync) {
@@ -51,19 +53,46 @@ public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallba
   public void beforeAll(ExtensionContext context) {
     kubernetes = EmbeddedKubernetes.start(SimulationSettings.forTests());
     Crds.install(kubernetes.client());
-    BatonOperator.Settings settings = BatonOperator.Settings.defaults()
+    settings = BatonOperator.Settings.defaults()
         .withListener(app -> reconciles.computeIfAbsent(key(app), k -> new AtomicLong()).incrementAndGet());
     if (resync != null) {
       settings = settings.withMaxReconcileInterval(resync);
     }
-    operator = BatonOperator.create(kubernetes.client(), settings).start();
+    startOperator();
+  }
+
+  /**
+   * Stops the operator, as a crashed or redeployed pod would be: the cluster and everything in it stay.
+   * Until {@link #startOperator()} nothing reconciles.
+   */
+  public synchronized void stopOperator() {
+    if (operator != null) {
+      operator.close();
+      operator = null;
+    }
+  }
+
+  /** Starts a new operator instance on the same cluster: it knows only what the cluster tells it. */
+  public synchronized void startOperator() {
+    if (operator == null) {
+      operator = BatonOperator.create(kubernetes.client(), settings).start();
+    }
+  }
+
+  /** Stops the operator and starts a new one on the same cluster. */
+  public void restartOperator() {
+    stopOperator();
+    startOperator();
+  }
+
+  /** The simulated kubelet, to make images start slowly, never get ready or crash. */
+  public Kubelet kubelet() {
+    return kubernetes.cluster().kubelet();
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    if (operator != null) {
-      operator.close();
-    }
+    stopOperator();
     if (kubernetes != null) {
       kubernetes.close();
     }
