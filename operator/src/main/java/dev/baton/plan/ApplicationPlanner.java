@@ -62,8 +62,10 @@ public final class ApplicationPlanner {
     Map<String, Integer> kept = release.map(ReleasePlanner.Decision::pools)
         .orElse(Map.of(version, app.getSpec().replicasOrDefault()));
     release.ifPresent(d -> actions.addAll(d.actions()));
-    planDesiredPool(app, version, kept.getOrDefault(version, app.getSpec().replicasOrDefault()),
-        snapshot.pools().get(version), actions);
+    // After an abort or a rollback the desired version is not kept: its pool is drained away, not recreated.
+    if (kept.containsKey(version)) {
+      planDesiredPool(app, version, kept.get(version), snapshot.pools().get(version), actions);
+    }
     DrainPlanner.Result drains = DrainPlanner.plan(app.getSpec().drainOrDefault(), snapshot.pools(),
         podStates(snapshot), kept, snapshot.connections(), now);
     actions.addAll(drains.actions());

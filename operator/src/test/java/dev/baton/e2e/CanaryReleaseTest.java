@@ -86,7 +86,8 @@ class CanaryReleaseTest {
     assertThat(seen.steps("chat-2.0")).extracting(Releases.StepRun::step).containsExactly(0, 1, 2, 3, 4);
     assertThat(seen.of("chat-2.0")).extracting(s -> s.status().currentWeight()).containsSubsequence(33, 66, 100);
     assertThat(pools.desiredOf("chat-2.0")).as("the new pool's size, step by step").containsExactly(1, 2, 3);
-    assertThat(pools.desiredOf("chat-1.0")).as("the stable pool's size").containsExactly(3, 0);
+    assertThat(pools.desiredOf("chat-1.0")).as("the stable pool only shrinks, through drains, to 0")
+        .startsWith(3).endsWith(0).isSortedAccordingTo(java.util.Comparator.reverseOrder());
     assertThat(done.currentWeight()).isEqualTo(100);
     assertThat(done.finishedAt()).isNotNull();
     assertThat(done.lastAction()).startsWith("promote at ");
@@ -99,7 +100,7 @@ class CanaryReleaseTest {
       assertThat(r.poolNames()).containsExactly("chat-2.0");
       assertThat(r.servingEndpoints()).isEqualTo(3);
       assertThat(r.eventReasons()).contains("ReleaseStarted", "ReleasePaused", "ReleaseActionTaken", "ReleasePromoting",
-          "ReleaseSucceeded", "PoolRetiring", "PoolDeleted");
+          "ReleaseSucceeded", "DrainStarted", "DrainedWaitElapsed", "PoolDeleted");
     });
   }
 

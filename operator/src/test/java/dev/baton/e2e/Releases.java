@@ -34,7 +34,7 @@ import java.util.function.Predicate;
 final class Releases {
 
   static final String REGISTRY = "registry.example.com/chat:";
-  static final Duration PATIENCE = Duration.ofSeconds(30);
+  static final Duration PATIENCE = Duration.ofSeconds(90);
 
   private final BatonTestCluster cluster;
   private final String ns;

@@ -204,6 +204,18 @@ class ReleasePlannerTest {
     }
 
     @Test
+    void anAbortedReleaseDoesNotRecreateTheNewPoolOnceItIsGone() {
+      Canary aborted = canary("1.1", finished(at(1, 25, NOW.minusSeconds(60)), CanaryPhase.Aborted));
+      ReleaseCluster cluster = release("1.1", KEEP_FULL).withCanary(aborted);
+      cluster.application().setStatus(statusPointingAt("chat-1.1"));
+
+      Plan plan = cluster.plan();
+
+      assertThat(plan.actions()).noneMatch(a -> a instanceof Action.CreatePool);
+      assertThat(plan.status().phase()).isEqualTo("Aborted");
+    }
+
+    @Test
     void withShrinkAnAbortScalesTheStablePoolBackUpBeforeTheNewPoolGoes() {
       Application app = app("1.1", SHRINK);
       Canary aborting = annotated(canary(app, "1.1", at(2, 50, NOW.minusSeconds(10))), "abort");
