@@ -234,7 +234,7 @@ class ArgoCdHealthTest {
 
   private static ApplicationStatus status(long observedGeneration, String phase, Condition... conditions) {
     return new ApplicationStatus(observedGeneration, List.of(conditions), "1.4.2", "1.4.2", null, "6/6", 100, phase,
-        List.of(new ApplicationStatus.PoolStatus("1.4.2", "chat-1.4.2", 6, 6, 100)), null);
+        List.of(new ApplicationStatus.PoolStatus("1.4.2", "chat-1.4.2", 6, 6, 100)), null, null);
   }
 
   private static Condition condition(String type, String status, String reason, String message) {
