@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,25 +17,38 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OperatorReplica implements AutoCloseable {
 
-  /** Short timings so a failover takes seconds: the Lease expires 2s after the last renewal. */
-  static final Duration LEASE_DURATION = Duration.ofSeconds(2);
-  static final Duration RENEW_DEADLINE = Duration.ofMillis(1500);
-  static final Duration RETRY_PERIOD = Duration.ofMillis(300);
+  /**
+   * How long a Lease lasts without renewal, how long the holder keeps trying to renew it, and how often every
+   * replica tries.
+   */
+  record LeaseTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    /** JOSDK's defaults, which {@code baton run} uses: no renewal stall of a loaded test machine moves the Lease. */
+    static final LeaseTimings STEADY = new LeaseTimings(Duration.ofSeconds(15), Duration.ofSeconds(10),
+        Duration.ofSeconds(2));
+    /**
+     * Short enough that a failover takes seconds, long enough that a busy 2-core machine (load 12 seen) does not
+     * stall a renewal past the deadline: 2s / 1.5s was seen to move the Lease between two live replicas.
+     */
+    static final LeaseTimings FAST = new LeaseTimings(Duration.ofSeconds(4), Duration.ofSeconds(3),
+        Duration.ofMillis(300));
+  }
 
   private final String identity;
   private final KubernetesClient client;
   private final BatonOperator operator;
   private final AtomicLong reconciles = new AtomicLong();
   private final AtomicBoolean leading = new AtomicBoolean();
+  private final AtomicInteger leaderships = new AtomicInteger();
   private final AtomicBoolean killed = new AtomicBoolean();
 
   private OperatorReplica(EmbeddedKubernetes kubernetes, String identity, String leaseName, String leaseNamespace,
-      String watchNamespace) {
+      String watchNamespace, LeaseTimings timings) {
     this.identity = identity;
     this.client = kubernetes.apiServer().newClient();
     LeaderElectionConfiguration election = new LeaderElectionConfiguration(leaseName, leaseNamespace,
-        LEASE_DURATION, RENEW_DEADLINE, RETRY_PERIOD, identity,
-        new LeaderCallbacks(() -> leading.set(true), () -> leading.set(false), newLeader -> {}),
+        timings.leaseDuration(), timings.renewDeadline(), timings.retryPeriod(), identity,
+        new LeaderCallbacks(this::startedLeading, () -> leading.set(false), newLeader -> {}),
+        // In a test, losing the Lease must not System.exit the JVM. Note that JOSDK then keeps reconciling.
         false);
     BatonOperator.Settings settings = BatonOperator.Settings.defaults()
         .withWatchNamespace(watchNamespace)
@@ -45,8 +59,9 @@ final class OperatorReplica implements AutoCloseable {
 
   /** Starts a replica that competes for the Lease {@code leaseNamespace/leaseName} and watches one namespace. */
   static OperatorReplica start(EmbeddedKubernetes kubernetes, String identity, String leaseName, String leaseNamespace,
-      String watchNamespace) {
-    OperatorReplica replica = new OperatorReplica(kubernetes, identity, leaseName, leaseNamespace, watchNamespace);
+      String watchNamespace, LeaseTimings timings) {
+    OperatorReplica replica = new OperatorReplica(kubernetes, identity, leaseName, leaseNamespace, watchNamespace,
+        timings);
     replica.operator.start();
     return replica;
   }
@@ -58,6 +73,16 @@ final class OperatorReplica implements AutoCloseable {
   /** Reconciles this replica started. */
   long reconciles() {
     return reconciles.get();
+  }
+
+  private void startedLeading() {
+    leaderships.incrementAndGet();
+    leading.set(true);
+  }
+
+  /** How many times this replica acquired the Lease. */
+  int leaderships() {
+    return leaderships.get();
   }
 
   /** Whether leader election told this replica it leads (and has not told it since that it stopped). */
