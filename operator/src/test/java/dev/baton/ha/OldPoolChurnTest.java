@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.Test;
 class OldPoolChurnTest extends HaFixture {
 
   @Test
-  @Disabled("bug in plan/DrainPlanner: a stale Deployment status.replicas counts terminating pods as unseen serving"
-      + " pods and scales the retired pool back up; enable once fixed")
   void retiringTheOldPoolCreatesNoNewPodsOfIt() {
     // given one operator and an Application at v1 with 3 pods that drain at once
     String ns = newNamespace("churn");
