@@ -20,7 +20,8 @@ public record CanaryStatus(
     @PrinterColumn(name = "Step")
     Integer currentStep,
 
-    @JsonPropertyDescription("Percentage of traffic the new version receives now.")
+    @JsonPropertyDescription("The weight the current step asks for (100 once promoting). The traffic the new version"
+        + " receives now is the Application's status.weight: its share of ready serving pods.")
     @PrinterColumn(name = "Weight")
     Integer currentWeight,
 

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -124,10 +125,17 @@ public class ApplicationReconciler implements Reconciler<Application> {
 
     if (!Objects.equals(app.getStatus(), plan.status())) {
       // Patch and cache: the next reconcile must see this status (it holds the stable version), not a stale copy.
-      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(app, context, fresh -> {
-        fresh.setStatus(plan.status());
-        return fresh;
-      });
+      try {
+        PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(app, context, fresh -> {
+          fresh.setStatus(plan.status());
+          return fresh;
+        });
+      } catch (KubernetesClientException e) {
+        // Deleted while this reconcile ran: there is no status left to write, and nothing to retry.
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
     }
     UpdateControl<Application> control = UpdateControl.noUpdate();
     plan.requeueAfter().ifPresent(control::rescheduleAfter);
