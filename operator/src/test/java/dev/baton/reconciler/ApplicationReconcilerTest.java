@@ -82,6 +82,23 @@ class ApplicationReconcilerTest {
     assertThat(pods(ns)).hasSize(4);
   }
 
+  /** A lower spec.replicas removes pods through the drain; the cluster's drain invariants check how. */
+  @Test
+  void scalingReplicasDownDrainsThePodsItRemoves() {
+    String ns = cluster.newNamespace("scaledown");
+    client().resource(chat(ns, IMAGE, 4)).create();
+    cluster.awaitCondition(ns, "chat", "Ready", "True");
+
+    client().resources(Application.class).inNamespace(ns).withName("chat")
+        .edit(app -> withReplicas(app, 2));
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(client().pods().inNamespace(ns).withLabel(Labels.APPLICATION, "chat").list().getItems()).hasSize(2)
+          .allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry(Labels.SERVING, "true"));
+      assertThat(cluster.application(ns, "chat").getStatus().ready()).isEqualTo("2/2");
+    });
+  }
+
   @Test
   void deletingTheApplicationDeletesEverythingItOwns() {
     String ns = cluster.newNamespace("delete");

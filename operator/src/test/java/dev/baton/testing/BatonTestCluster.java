@@ -12,20 +12,28 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One embedded Kubernetes (API + simulated cluster) and one Baton operator per test class, registered
  * with {@code @RegisterExtension static}. Tests isolate themselves by namespace ({@link #newNamespace}),
  * since start-up costs seconds and a reconcile milliseconds.
+ *
+ * <p>Every test runs under {@link DrainInvariants}: a test fails if, in a namespace it created, a pod that served
+ * was removed before its drain finished or a pod started to drain while no pod that stays was Ready. Violations
+ * seen after their test ended fail the class.
  */
-public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallback {
+public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
@@ -34,6 +42,10 @@ public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallba
   private EmbeddedKubernetes kubernetes;
   private BatonOperator.Settings settings;
   private BatonOperator operator;
+  private DrainInvariants invariants;
+  /** The namespaces each running test created, by test; tests may run concurrently, each on its own thread. */
+  private final ConcurrentHashMap<String, Set<String>> namespacesByTest = new ConcurrentHashMap<>();
+  private final ThreadLocal<String> currentTest = new ThreadLocal<>();
 
   private BatonTestCluster(Duration resync) {
     this.resync = resync;
@@ -53,6 +65,7 @@ public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallba
   public void beforeAll(ExtensionContext context) {
     kubernetes = EmbeddedKubernetes.start(SimulationSettings.forTests());
     Crds.install(kubernetes.client());
+    invariants = DrainInvariants.watch(kubernetes.client());
     settings = BatonOperator.Settings.defaults()
         .withListener(app -> reconciles.computeIfAbsent(key(app), k -> new AtomicLong()).incrementAndGet());
     if (resync != null) {
@@ -91,11 +104,45 @@ public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallba
   }
 
   @Override
+  public void beforeEach(ExtensionContext context) {
+    currentTest.set(context.getUniqueId());
+    namespacesByTest.put(context.getUniqueId(), ConcurrentHashMap.newKeySet());
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    currentTest.remove();
+    Set<String> namespaces = namespacesByTest.remove(context.getUniqueId());
+    List<DrainInvariants.Violation> seen = invariants.take(namespaces == null ? Set.of() : namespaces);
+    if (!seen.isEmpty()) {
+      throw new AssertionError(report("Drain invariants broken during this test", seen));
+    }
+  }
+
+  @Override
   public void afterAll(ExtensionContext context) {
+    List<DrainInvariants.Violation> late = invariants == null ? List.of() : invariants.takeAll();
+    if (invariants != null) {
+      invariants.close();
+    }
     stopOperator();
     if (kubernetes != null) {
       kubernetes.close();
     }
+    if (!late.isEmpty()) {
+      throw new AssertionError(report("Drain invariants broken outside a test (after it ended, or in a namespace no test created)", late));
+    }
+  }
+
+  /** The drain invariant checker, for a test that breaks an invariant on purpose and takes what it expects. */
+  public DrainInvariants invariants() {
+    return invariants;
+  }
+
+  private static String report(String title, List<DrainInvariants.Violation> violations) {
+    StringBuilder s = new StringBuilder(title).append(" (").append(violations.size()).append("):");
+    violations.forEach(v -> s.append("\n  - ").append(v));
+    return s.toString();
   }
 
   public KubernetesClient client() {
@@ -110,6 +157,10 @@ public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallba
   public String newNamespace(String prefix) {
     String name = prefix.toLowerCase(Locale.ROOT) + "-" + NAMESPACES.incrementAndGet();
     client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    String test = currentTest.get();
+    if (test != null && namespacesByTest.containsKey(test)) {
+      namespacesByTest.get(test).add(name);
+    }
     return name;
   }
 
