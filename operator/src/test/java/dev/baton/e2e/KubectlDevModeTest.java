@@ -124,7 +124,7 @@ class KubectlDevModeTest {
   void aNewTagIsReleasedStepByStepAndPromotedWithAnAnnotation() {
     kubectl("patch", "application", "chat", "--type", "json", "-p",
         "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"registry.example.com/chat:1.1.0\"}]");
-    await().atMost(Duration.ofSeconds(30)).until(() -> client().resources(Canary.class).withName("chat-1.1.0").get() != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> client().resources(Canary.class).withName("chat-1.1.0").get() != null);
 
     // The quick start pauses 20 s after the first step: promote ends that pause early, as it ends any pause.
     kubectl("wait", "--for=jsonpath={.status.currentStep}=1", "canary/chat-1.1.0", "--timeout=60s");
@@ -140,7 +140,7 @@ class KubectlDevModeTest {
     kubectl("wait", "--for=jsonpath={.status.phase}=Succeeded", "canary/chat-1.1.0", "--timeout=60s");
     kubectl("wait", "--for=condition=Ready", "application/chat", "--timeout=60s");
     kubectl("wait", "--for=jsonpath={.status.stableVersion}=1.1.0", "application/chat", "--timeout=60s");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(kubectl("get", "deployments", "-o", "name").out()).isEqualTo("deployment.apps/chat-1.1.0"));
     assertThat(kubectl("get", "application", "chat", "-o", "jsonpath={.status.version} {.status.ready}").out())
         .isEqualTo("1.1.0 4/4");
@@ -151,7 +151,7 @@ class KubectlDevModeTest {
   void deletingTheApplicationRemovesEverythingItOwns() {
     assertThat(kubectl("delete", "application", "chat").out()).contains("\"chat\" deleted");
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(kubectl("get", "deployments,services,poddisruptionbudgets,canaries,pods", "-o", "name").out()
           .lines().filter(l -> !l.equals("service/kubernetes")).toList()).isEmpty();
     });

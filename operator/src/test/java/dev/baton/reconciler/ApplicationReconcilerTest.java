@@ -62,7 +62,7 @@ class ApplicationReconcilerTest {
     // The stable Service routes to the pool's three ready pods, as kube-proxy sees it.
     Service service = client().services().inNamespace(ns).withName("chat").get();
     assertThat(service.getSpec().getSelector()).containsEntry(Labels.SERVING, "true");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(readyEndpoints(ns, "chat")).isEqualTo(3));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(readyEndpoints(ns, "chat")).isEqualTo(3));
   }
 
   @Test
@@ -74,7 +74,7 @@ class ApplicationReconcilerTest {
     client().resources(Application.class).inNamespace(ns).withName("chat")
         .edit(app -> withReplicas(app, 4));
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       Application app = cluster.application(ns, "chat");
       assertThat(app.getStatus().ready()).isEqualTo("4/4");
       assertThat(app.getStatus().condition("Ready")).get().extracting(Condition::getStatus).isEqualTo("True");
@@ -107,7 +107,7 @@ class ApplicationReconcilerTest {
 
     client().resources(Application.class).inNamespace(ns).withName("chat").delete();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       assertThat(client().apps().deployments().inNamespace(ns).list().getItems()).isEmpty();
       assertThat(client().services().inNamespace(ns).list().getItems()).isEmpty();
       assertThat(client().policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems()).isEmpty();
@@ -152,7 +152,7 @@ class ApplicationReconcilerTest {
     client().resource(chat(ns, IMAGE, 2)).create();
 
     Condition ready = cluster.awaitCondition(ns, "chat", "Ready", "False");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(cluster.application(ns, "chat").getStatus().condition("Ready").orElseThrow().getReason())
             .isEqualTo("Conflict"));
     assertThat(cluster.application(ns, "chat").getStatus().condition("Ready").orElseThrow().getMessage())
@@ -169,7 +169,7 @@ class ApplicationReconcilerTest {
     client().resource(chat(ns, IMAGE, 2)).create();
     cluster.awaitCondition(ns, "chat", "Ready", "True");
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         client().v1().events().inNamespace(ns).list().getItems().stream().map(Event::getReason))
         .contains("PoolCreated", "ServiceCreated", "DisruptionBudgetCreated", "PoolReady"));
   }

@@ -23,12 +23,12 @@ class SettledResyncTest {
     cluster.awaitCondition(ns, "chat", "Ready", "True");
     // Let the last status write and the simulated controllers' own writes settle before counting.
     long settledAt = cluster.reconcilesOf(ns, "chat");
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.reconcilesOf(ns, "chat") >= settledAt + 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.reconcilesOf(ns, "chat") >= settledAt + 2);
     RequestLog requests = cluster.kubernetes().apiServer().requests();
     requests.clear();
     long before = cluster.reconcilesOf(ns, "chat");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.reconcilesOf(ns, "chat") >= before + 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.reconcilesOf(ns, "chat") >= before + 5);
 
     assertThat(requests.writes()).as("writes during %d resyncs", cluster.reconcilesOf(ns, "chat") - before).isEmpty();
   }

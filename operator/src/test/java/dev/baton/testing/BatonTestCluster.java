@@ -176,7 +176,8 @@ public final class BatonTestCluster implements BeforeAllCallback, AfterAllCallba
 
   /** Waits until the Application's condition has the given status, and returns it. */
   public Condition awaitCondition(String namespace, String name, String type, String status) {
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
+    // Generous: classes run tests concurrently on a 2-core CI machine; a condition that holds comes in seconds.
+    return await().atMost(Duration.ofSeconds(120)).until(() -> {
       Application app = application(namespace, name);
       return app == null || app.getStatus() == null ? null : app.getStatus().condition(type)
           .filter(c -> status.equals(c.getStatus())).orElse(null);
