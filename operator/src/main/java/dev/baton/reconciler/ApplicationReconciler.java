@@ -120,7 +120,7 @@ public class ApplicationReconciler implements Reconciler<Application> {
       executor.apply(app, action);
       metrics.actionApplied(action);
     }
-    observe(app, snapshot, plan);
+    updateGauges(app, snapshot, plan);
     recordTransitions(app, app.getStatus(), plan.status(), events);
 
     if (!Objects.equals(app.getStatus(), plan.status())) {
@@ -171,7 +171,7 @@ public class ApplicationReconciler implements Reconciler<Application> {
   }
 
   /** The gauges of releases and drains in progress follow every plan. */
-  private void observe(Application app, ApplicationSnapshot snapshot, Plan plan) {
+  private void updateGauges(Application app, ApplicationSnapshot snapshot, Plan plan) {
     String canary = plan.status().canary();
     CanaryPhase phase = canary == null ? null : plan.actions().stream()
         .filter(a -> a instanceof Action.UpdateCanaryStatus u && u.canary().getMetadata().getName().equals(canary))
