@@ -50,10 +50,20 @@ class MetricsEndpointTest {
     kubernetes.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metrics").endMetadata()
         .build()).create();
     kubernetes.client().resource(Applications.chat("metrics", "registry.example.com/chat:1.4.2", 2)).create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
+    awaitReady("1.4.2");
+    // and one release, so the release and drain metrics have values to show
+    kubernetes.client().resources(Application.class).inNamespace("metrics").withName("chat").edit(app -> {
+      app.getSpec().template().getSpec().getContainers().get(0).setImage("registry.example.com/chat:1.4.3");
+      return app;
+    });
+    awaitReady("1.4.3");
+  }
+
+  private static void awaitReady(String stableVersion) {
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
       Application app = kubernetes.client().resources(Application.class).inNamespace("metrics").withName("chat").get();
-      return app.getStatus() != null && app.getStatus().condition("Ready").filter(c -> "True".equals(c.getStatus()))
-          .isPresent();
+      return app.getStatus() != null && stableVersion.equals(app.getStatus().stableVersion())
+          && app.getStatus().condition("Ready").filter(c -> "True".equals(c.getStatus())).isPresent();
     });
   }
 
@@ -88,6 +98,17 @@ class MetricsEndpointTest {
     assertThat(value(scrape, "baton_reconcile_duration_seconds_count{result=\"success\"}"))
         .isEqualTo(value(scrape, "baton_reconciles_total{result=\"success\"}"));
     assertThat(BatonMetricsTest.families(scrape)).containsExactlyInAnyOrderElementsOf(BatonMetrics.NAMES);
+  }
+
+  @Test
+  void aReleaseIsCountedWithItsResultAndItsOldPodsAsDrained() throws Exception {
+    String scrape = get("/metrics").body();
+
+    assertThat(value(scrape, "baton_releases_started_total{strategy=\"Canary\"}")).isEqualTo(1.0);
+    assertThat(value(scrape, "baton_releases_finished_total{result=\"Succeeded\"}")).isEqualTo(1.0);
+    assertThat(value(scrape, "baton_drained_pods_total{reason=\"WaitElapsed\"}")).as("both old pods").isEqualTo(2.0);
+    assertThat(value(scrape, "baton_drain_signals_total{result=\"sent\",signal=\"annotation\"}")).isEqualTo(2.0);
+    assertThat(value(scrape, "baton_draining_pods")).isZero();
   }
 
   @Test
