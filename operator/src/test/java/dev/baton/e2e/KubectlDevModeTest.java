@@ -4,25 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.BatonOperator;
-import dev.baton.api.Application;
 import dev.baton.api.Canary;
 import dev.baton.api.Crds;
 import dev.baton.devcluster.EmbeddedKubernetes;
+import dev.baton.devcluster.Kubectl;
 import dev.baton.devcluster.sim.SimulationSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,15 +40,16 @@ class KubectlDevModeTest {
   static BatonOperator operator;
   static Path kubeconfig;
 
-  record Result(int exit, String out, String err) {}
+  static Kubectl kubectl;
 
   @BeforeAll
   static void startWhatBatonDevStarts() throws IOException {
-    Assumptions.assumeTrue(kubectlOnPath(), "no kubectl on PATH: the dev-mode kubectl test needs the real binary");
+    Assumptions.assumeTrue(Kubectl.onPath(), "no kubectl on PATH: the dev-mode kubectl test needs the real binary");
     kubernetes = EmbeddedKubernetes.start(SimulationSettings.forTests());
     Crds.install(kubernetes.client());
     operator = BatonOperator.create(kubernetes.client(), BatonOperator.Settings.defaults()).start();
     kubeconfig = kubernetes.writeKubeconfig(dir.resolve(".baton/kubeconfig"));
+    kubectl = new Kubectl(kubeconfig, PROCESS_TIMEOUT);
   }
 
   @AfterAll
@@ -110,7 +103,7 @@ class KubectlDevModeTest {
     Path latest = Files.writeString(dir.resolve("latest.yaml"),
         Files.readString(QUICKSTART).replace("registry.example.com/chat:1.0.0", "registry.example.com/chat:latest"));
 
-    Result refused = kubectlMayFail("apply", "-f", latest.toString());
+    Kubectl.Result refused = kubectlMayFail("apply", "-f", latest.toString());
 
     assertThat(refused.exit()).isNotZero();
     assertThat(refused.err()).contains("spec.template.spec.containers[0].image must name an explicit tag other than 'latest'");
@@ -168,43 +161,11 @@ class KubectlDevModeTest {
   }
 
   /** Runs kubectl to completion (or fails the test after the timeout) and insists on exit code 0. */
-  private static Result kubectl(String... args) {
-    Result result = kubectlMayFail(args);
-    assertThat(result.exit()).as("kubectl %s failed: %s", String.join(" ", args), result.err()).isZero();
-    return result;
+  private static Kubectl.Result kubectl(String... args) {
+    return kubectl.run(args);
   }
 
-  private static Result kubectlMayFail(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).start();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-      if (!process.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in " + PROCESS_TIMEOUT);
-      }
-      return new Result(process.exitValue(), out.get(5, TimeUnit.SECONDS).trim(), err.get(5, TimeUnit.SECONDS).trim());
-    } catch (IOException | InterruptedException | ExecutionException | TimeoutException e) {
-      throw new AssertionError("could not run kubectl " + String.join(" ", args), e);
-    }
-  }
-
-  private static String read(InputStream stream) {
-    try {
-      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static boolean kubectlOnPath() {
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(entry, "kubectl"))) {
-        return true;
-      }
-    }
-    return false;
+  private static Kubectl.Result kubectlMayFail(String... args) {
+    return kubectl.runMayFail(args);
   }
 }

@@ -1,5 +1,7 @@
 package dev.baton.devcluster.apiserver;
 
+import dev.baton.devcluster.Kubectl;
+
 import static dev.baton.devcluster.apiserver.ApiTestSupport.ownedBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,14 +12,12 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,14 +42,15 @@ class KubectlEndToEndTest {
   static KubernetesClient client;
   static Path kubeconfig;
 
-  record Result(int exit, String out, String err) {}
+  static Kubectl kubectl;
 
   @BeforeAll
   static void start() throws IOException {
-    Assumptions.assumeTrue(kubectlOnPath(), "no kubectl on PATH: the kubectl end-to-end test needs the real binary");
+    Assumptions.assumeTrue(Kubectl.onPath(), "no kubectl on PATH: the kubectl end-to-end test needs the real binary");
     api = EmbeddedApiServer.start("127.0.0.1", 0);
     client = api.newClient();
     kubeconfig = Files.writeString(dir.resolve("kubeconfig"), api.kubeconfig());
+    kubectl = new Kubectl(kubeconfig, PROCESS_TIMEOUT);
     Files.writeString(dir.resolve("deployment.yaml"), """
         apiVersion: apps/v1
         kind: Deployment
@@ -221,48 +222,10 @@ class KubectlEndToEndTest {
   }
 
   private static Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    return kubectl.start(args);
   }
 
-  /** Runs kubectl to completion (or fails the test after the timeout) and insists on exit code 0. */
-  private static Result kubectl(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).start();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-      if (!process.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in " + PROCESS_TIMEOUT);
-      }
-      Result result = new Result(process.exitValue(), out.get(5, TimeUnit.SECONDS).trim(),
-          err.get(5, TimeUnit.SECONDS).trim());
-      assertThat(result.exit()).as("kubectl %s failed: %s", String.join(" ", args), result.err()).isZero();
-      return result;
-    } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException
-        | java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("could not run kubectl " + String.join(" ", args), e);
-    }
-  }
-
-  private static String read(java.io.InputStream stream) {
-    try {
-      return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static boolean kubectlOnPath() {
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String entry : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(entry, "kubectl"))) {
-        return true;
-      }
-    }
-    return false;
+  private static Kubectl.Result kubectl(String... args) {
+    return kubectl.run(args);
   }
 }
