@@ -273,11 +273,28 @@ public final class ApplicationPlanner {
     return new Plan(List.of(), status, Optional.empty());
   }
 
-  /** The version's share of the application's ready serving pods: the traffic it gets through the stable Service. */
+  /**
+   * The version's share of the application's ready serving pods: the traffic it gets through the stable
+   * Service. Pods out of the Services (draining) do not count; without observed pods, the Deployments'
+   * ready counts stand in.
+   */
   private static int weightOf(ApplicationSnapshot snapshot, String version) {
-    int total = snapshot.pools().values().stream().mapToInt(PoolState::ready).sum();
-    int mine = Optional.ofNullable(snapshot.pools().get(version)).map(PoolState::ready).orElse(0);
+    boolean podsSeen = snapshot.pods().values().stream().anyMatch(list -> !list.isEmpty());
+    int total = 0;
+    int mine = 0;
+    for (String pool : snapshot.pools().keySet()) {
+      int serving = podsSeen ? servingReady(snapshot.pods().getOrDefault(pool, List.of()))
+          : PoolState.ready(snapshot.pools().get(pool));
+      total += serving;
+      mine += pool.equals(version) ? serving : 0;
+    }
     return total == 0 ? 0 : Math.round(100f * mine / total);
+  }
+
+  private static int servingReady(List<io.fabric8.kubernetes.api.model.Pod> pods) {
+    return (int) pods.stream().map(PodDrainState::of)
+        .filter(p -> p.stage() == PodDrainState.Stage.SERVING && p.ready())
+        .count();
   }
 
   private static List<PoolStatus> pools(ApplicationSnapshot snapshot) {

@@ -153,6 +153,25 @@ class ReleasePlannerTest {
     }
 
     @Test
+    void theWeightCountsOnlyPodsStillInTheServices() {
+      ReleaseCluster cluster = release("1.1", KEEP_FULL);
+      cluster.application().setStatus(statusPointingAt("chat-1.1"));
+      cluster.withCanary(canary("1.1", phase(at(4, 100, NOW.minusSeconds(5)), CanaryPhase.Draining)))
+          .withCanaryPool(4, 4);
+      List<io.fabric8.kubernetes.api.model.Pod> old = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        io.fabric8.kubernetes.api.model.Pod pod = Fixtures.pod("chat-1.0-" + i, "1.0", true, i);
+        old.add(i < 2 ? Fixtures.draining(pod, Map.of(dev.baton.resources.Labels.DRAIN_STARTED_ANNOTATION,
+            NOW.minusSeconds(1).toString())) : pod);
+      }
+      cluster.withPods("1.0", old);
+
+      Plan plan = cluster.plan();
+
+      assertThat(plan.status().weight()).as("4 new pods of the 6 still serving").isEqualTo(67);
+    }
+
+    @Test
     void theReleaseSucceedsOnceTheOldPoolIsGoneAndTheNewVersionIsStable() {
       Application app = app("1.1", KEEP_FULL);
       app.setStatus(statusPointingAt("chat-1.1"));
