@@ -98,4 +98,9 @@ public record ApplicationSpec(
   public List<AnalysisTemplate> analysisTemplates() {
     return analysis == null || analysis.templates() == null ? List.of() : analysis.templates();
   }
+
+  /** The analysis template an analysis step names, if declared. */
+  public java.util.Optional<AnalysisTemplate> analysisTemplate(String name) {
+    return analysisTemplates().stream().filter(t -> name.equals(t.name())).findFirst();
+  }
 }

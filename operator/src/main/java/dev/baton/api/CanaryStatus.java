@@ -46,6 +46,17 @@ public record CanaryStatus(
     @JsonPropertyDescription("What is happening, in words.")
     String message) {
 
+  /** The stored result of the analysis at a step, the newest if there are several. */
+  public java.util.Optional<AnalysisResult> analysisOf(int step) {
+    return analysisOf(analysis, step);
+  }
+
+  /** The newest result for a step in a list of results. */
+  public static java.util.Optional<AnalysisResult> analysisOf(List<AnalysisResult> results, int step) {
+    return results == null ? java.util.Optional.empty()
+        : results.stream().filter(r -> r.step() != null && r.step() == step).reduce((a, b) -> b);
+  }
+
   /** The outcome of one analysis step. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record AnalysisResult(

@@ -96,13 +96,11 @@ public final class SnapshotReader {
       }
       int step = status.currentStep();
       String name = steps.get(step).analysis().templateName();
-      Optional<AnalysisTemplate> template = app.getSpec().analysisTemplates().stream()
-          .filter(t -> name.equals(t.name())).findFirst();
+      Optional<AnalysisTemplate> template = app.getSpec().analysisTemplate(name);
       if (template.isEmpty()) {
         continue;
       }
-      AnalysisResult stored = status.analysis() == null ? null : status.analysis().stream()
-          .filter(r -> r.step() != null && r.step() == step).reduce((a, b) -> b).orElse(null);
+      AnalysisResult stored = status.analysisOf(step).orElse(null);
       Instant stepStarted = Instant.parse(status.stepStartedAt());
       boolean due = AnalysisResults.nextMeasurementAt(template.get(),
               stored == null ? AnalysisResults.started(step, template.get()) : stored, stepStarted)

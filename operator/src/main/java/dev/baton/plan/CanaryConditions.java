@@ -13,13 +13,10 @@ final class CanaryConditions {
   static List<Condition> of(CanaryPhase phase, String message, List<Condition> previous, Instant now) {
     boolean running = !phase.isFinished();
     boolean failed = phase == CanaryPhase.Aborted || phase == CanaryPhase.RolledBack || phase == CanaryPhase.Failed;
-    return new Conditions(previous, now, 0)
+    return new Conditions(previous, now, null)
         .set(Conditions.PROGRESSING, running, phase.name(), message)
         .set(Conditions.READY, phase == CanaryPhase.Succeeded, phase.name(), message)
         .set(Conditions.DEGRADED, failed, phase.name(), message)
-        .build()
-        .stream()
-        .peek(c -> c.setObservedGeneration(null))
-        .toList();
+        .build();
   }
 }

@@ -20,10 +20,11 @@ public final class Conditions {
 
   private final List<Condition> previous;
   private final Instant now;
-  private final long generation;
+  private final Long generation;
   private final List<Condition> result = new ArrayList<>();
 
-  public Conditions(List<Condition> previous, Instant now, long generation) {
+  /** @param generation the observedGeneration the conditions report, or null for none */
+  public Conditions(List<Condition> previous, Instant now, Long generation) {
     this.previous = previous == null ? List.of() : previous;
     this.now = now;
     this.generation = generation;

@@ -111,7 +111,7 @@ final class DrainPlanner {
         int unseen = Math.max(0, PoolState.current(pools.get(version)) - poolPods.size());
         replicas.put(version, Math.max(wanted, Math.min(current, wanted + unseen)));
       }
-      victims.forEach(v -> draining.add(new DrainingPod(v.name(), version, now.toString(), null, null, "Isolating")));
+      victims.forEach(v -> draining.add(new DrainingPod(v.name(), version, now.toString(), null, null, "WaitingForEndpoints")));
     }
     return new Result(replicas, actions, Optional.ofNullable(wakeAt), draining);
   }

@@ -240,8 +240,7 @@ final class ReleasePlanner {
    * @return whether the step is done and the next one may run
    */
   private boolean analyse(Progress progress, int index, String templateName) {
-    Optional<AnalysisTemplate> template = app.getSpec().analysisTemplates().stream()
-        .filter(t -> templateName.equals(t.name())).findFirst();
+    Optional<AnalysisTemplate> template = app.getSpec().analysisTemplate(templateName);
     if (template.isEmpty()) {
       progress.phase(CanaryPhase.Failed).finishedAt(now.toString()).weight(0).message("step " + index + ": analysis template '"
           + templateName + "' is not in spec.analysis.templates; traffic went back to " + stable);
@@ -484,7 +483,7 @@ final class ReleasePlanner {
     }
 
     Optional<AnalysisResult> analysisOf(int step) {
-      return analysis.stream().filter(r -> r.step() != null && r.step() == step).reduce((a, b) -> b);
+      return CanaryStatus.analysisOf(analysis, step);
     }
 
     /** Replaces the result of a step (a retried release starts its results afresh). */
