@@ -37,11 +37,11 @@ rules go into a ClusterRole (rbac.scope: cluster) or into a Role in the watched 
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 {{- if .Values.gatewayAPI.enabled }}
-# Gateway API router: Baton changes only the backend weights of HTTPRoutes that users own, so it
-# never creates or deletes them.
+# Gateway API router: Baton reads the HTTPRoute an Application names and JSON-patches only its own
+# backendRefs in it; it never creates, replaces or deletes a user's route, and keeps no watch on them.
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
-  verbs: ["get", "list", "watch", "update", "patch"]
+  verbs: ["get", "patch"]
 {{- end }}
 {{- if .Values.drain.execSignal.enabled }}
 # Exec drain signal (opt-in: exec runs any command in any pod this role reaches). The client opens

@@ -35,7 +35,7 @@ class RbacTest {
       Map.entry("/events", List.of("create", "patch")),
       Map.entry("events.k8s.io/events", List.of("create", "patch")),
       Map.entry("policy/poddisruptionbudgets", List.of("get", "list", "watch", "create", "update", "patch", "delete")),
-      Map.entry("gateway.networking.k8s.io/httproutes", List.of("get", "list", "watch", "update", "patch")));
+      Map.entry("gateway.networking.k8s.io/httproutes", List.of("get", "patch")));
 
   static Stream<Map<String, Object>> documentedCombinations() {
     return ChartLintTest.documentedCombinations().map(c -> c.values());

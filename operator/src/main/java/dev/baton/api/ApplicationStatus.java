@@ -57,6 +57,12 @@ public record ApplicationStatus(
         phase, pools, canary, pods == null || pods.isEmpty() ? null : List.copyOf(pods));
   }
 
+  /** This status with other conditions. */
+  public ApplicationStatus withConditions(List<Condition> conditions) {
+    return new ApplicationStatus(observedGeneration, conditions, version, stableVersion, releaseVersion, ready, weight,
+        phase, pools, canary, draining);
+  }
+
   /** The condition of the given type, if present. */
   public Optional<Condition> condition(String type) {
     return conditions == null

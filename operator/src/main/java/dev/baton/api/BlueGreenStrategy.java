@@ -27,6 +27,10 @@ public record BlueGreenStrategy(
     @Default("30s")
     String scaleDownDelay) {
 
+  public boolean autoPromoteOrDefault() {
+    return autoPromote == null || autoPromote;
+  }
+
   public Duration scaleDownDelayOrDefault() {
     return Durations.parse(scaleDownDelay, Duration.ofSeconds(30));
   }

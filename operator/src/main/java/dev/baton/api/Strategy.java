@@ -12,6 +12,10 @@ import java.time.Duration;
 @ValidationRule(
     value = "!(has(self.canary) && has(self.blueGreen))",
     message = "choose one strategy: spec.strategy.canary or spec.strategy.blueGreen, not both")
+@ValidationRule(
+    value = "!(has(self.blueGreen) && has(self.trafficRouting) && has(self.trafficRouting.gatewayAPI))",
+    message = "blueGreen switches traffic with the Service selector and does not use trafficRouting.gatewayAPI;"
+        + " use a canary with a single setWeight: 100 step to switch an HTTPRoute at once")
 public record Strategy(
     @JsonPropertyDescription("Shift traffic to the new version step by step. The default strategy.")
     CanaryStrategy canary,

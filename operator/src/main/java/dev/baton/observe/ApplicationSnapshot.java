@@ -4,6 +4,7 @@ import dev.baton.api.Application;
 import dev.baton.api.Canary;
 import dev.baton.analysis.Measurement;
 import dev.baton.drain.WatchResult;
+import dev.baton.traffic.ObservedTraffic;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,26 +19,29 @@ import java.util.Optional;
  *
  * @param application the Application as the cache holds it
  * @param pools the Deployments this Application owns, by their version label
- * @param stableService the Service {@code <app>}, when this Application owns it
+ * @param services the Services this Application owns, by name: {@code <app>} and the router and preview Services
  * @param disruptionBudgets the PodDisruptionBudgets this Application owns, by version label
  * @param canaries the Canaries (release records) this Application owns, by name
  * @param pods the live (not terminating) pods of each pool, by version
  * @param connections connection counts just taken from signalled draining pods, by pod name
  * @param measurements analysis measurements just taken for Canaries at a due analysis step, by Canary name
  * @param conflicts objects that hold a name Baton needs but belong to someone else
+ * @param traffic what the traffic router looks at: the HTTPRoute of a Gateway API Application
  */
 public record ApplicationSnapshot(
     Application application,
     Map<String, Deployment> pools,
-    Optional<Service> stableService,
+    Map<String, Service> services,
     Map<String, PodDisruptionBudget> disruptionBudgets,
     Map<String, Canary> canaries,
     Map<String, List<Pod>> pods,
     Map<String, WatchResult> connections,
     Map<String, Measurement> measurements,
-    List<Conflict> conflicts) {
+    List<Conflict> conflicts,
+    ObservedTraffic traffic) {
 
   public ApplicationSnapshot {
+    services = Map.copyOf(services);
     pools = Map.copyOf(pools);
     disruptionBudgets = Map.copyOf(disruptionBudgets);
     canaries = Map.copyOf(canaries);
@@ -45,6 +49,11 @@ public record ApplicationSnapshot(
     connections = Map.copyOf(connections);
     measurements = Map.copyOf(measurements);
     conflicts = List.copyOf(conflicts);
+  }
+
+  /** The Service {@code <app>} that clients use, when this Application owns it. */
+  public Optional<Service> stableService() {
+    return Optional.ofNullable(services.get(application.getMetadata().getName()));
   }
 
   /**

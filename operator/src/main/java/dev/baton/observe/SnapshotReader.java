@@ -17,13 +17,18 @@ import dev.baton.drain.ConnectionWatches;
 import dev.baton.drain.WatchResult;
 import dev.baton.resources.Labels;
 import dev.baton.resources.Names;
+import dev.baton.resources.ServiceFactory;
+import dev.baton.traffic.ObservedTraffic;
+import dev.baton.traffic.TrafficRouters;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,9 +56,8 @@ public final class SnapshotReader {
     Map<String, PodDisruptionBudget> budgets = byVersion(owned(context.getSecondaryResources(PodDisruptionBudget.class), uid));
     Map<String, Canary> canaries = owned(context.getSecondaryResources(Canary.class), uid).stream()
         .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> c));
-    Optional<Service> stable = owned(context.getSecondaryResources(Service.class), uid).stream()
-        .filter(s -> s.getMetadata().getName().equals(app.getMetadata().getName()))
-        .findFirst();
+    Map<String, Service> services = owned(context.getSecondaryResources(Service.class), uid).stream()
+        .collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
 
     KubernetesClient client = context.getClient();
     String namespace = app.getMetadata().getNamespace();
@@ -65,9 +69,10 @@ public final class SnapshotReader {
             .ifPresent(conflicts::add);
       }
     }
-    if (stable.isEmpty()) {
-      foreign(client.services().inNamespace(namespace).withName(app.getMetadata().getName()).get(), uid, "Service")
-          .ifPresent(conflicts::add);
+    for (String name : ServiceFactory.names(app)) {
+      if (!services.containsKey(name)) {
+        foreign(client.services().inNamespace(namespace).withName(name).get(), uid, "Service").ifPresent(conflicts::add);
+      }
     }
     Map<String, List<Pod>> pods = context.getSecondaryResources(Pod.class).stream()
         .filter(p -> app.getMetadata().getNamespace().equals(p.getMetadata().getNamespace()))
@@ -76,8 +81,30 @@ public final class SnapshotReader {
             && p.getMetadata().getLabels().containsKey(Labels.POOL_VERSION))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(Labels.POOL_VERSION)));
-    return new ApplicationSnapshot(app, pools, stable, budgets, canaries, pods,
-        countConnections(app, pods, watches), measure(app, canaries.values(), analysis, now), conflicts);
+    return new ApplicationSnapshot(app, pools, services, budgets, canaries, pods,
+        countConnections(app, pods, watches), measure(app, canaries.values(), analysis, now), conflicts,
+        observeTraffic(app, client));
+  }
+
+  /**
+   * The HTTPRoute of a Gateway API Application, read from the API on every reconcile: it is the user's object,
+   * without Baton's label, and an informer on it would stop the operator from starting on a cluster without the
+   * Gateway API CRDs. A missing route (or missing CRD: 404 too) is observed as absent, for the planner to report.
+   */
+  private static ObservedTraffic observeTraffic(Application app, KubernetesClient client) {
+    if (!TrafficRouters.usesGatewayApi(app)) {
+      return ObservedTraffic.none();
+    }
+    String route = app.getSpec().strategyOrDefault().trafficRoutingOrDefault().gatewayAPI().httpRoute();
+    try {
+      return ObservedTraffic.of(client.resources(HTTPRoute.class).inNamespace(app.getMetadata().getNamespace())
+          .withName(route).get());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return ObservedTraffic.none();
+      }
+      throw e;
+    }
   }
 
   /**

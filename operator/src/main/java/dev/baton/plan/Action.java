@@ -2,9 +2,13 @@ package dev.baton.plan;
 
 import dev.baton.api.Canary;
 import dev.baton.api.CanaryStatus;
+import dev.baton.traffic.GatewayApiRoutes;
+import dev.baton.traffic.RouteBackends;
+import dev.baton.traffic.TrafficSplit;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Instant;
 
@@ -73,6 +77,31 @@ public sealed interface Action {
 
     public String describe() {
       return "Updated Service " + desired.getMetadata().getName();
+    }
+  }
+
+  /** Delete a Service Baton created and no longer needs (a router or preview Service after a strategy change). */
+  record DeleteService(String name) implements Action {
+    public String reason() {
+      return "ServiceDeleted";
+    }
+
+    public String describe() {
+      return "Deleted Service " + name + ": the Application's strategy no longer uses it";
+    }
+  }
+
+  /**
+   * Put a traffic split in force on the Application's HTTPRoute, with one JSON patch computed from the route as
+   * read (the write re-reads and recomputes it if the route changed in between).
+   */
+  record SetTrafficSplit(RouteBackends backends, TrafficSplit split, HTTPRoute asRead) implements Action {
+    public String reason() {
+      return "TrafficShifted";
+    }
+
+    public String describe() {
+      return "Set HTTPRoute " + backends.httpRoute() + " to " + GatewayApiRoutes.describe(backends, split);
     }
   }
 

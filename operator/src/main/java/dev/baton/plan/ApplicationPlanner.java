@@ -10,7 +10,7 @@ import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.observe.ApplicationSnapshot.Conflict;
 import dev.baton.resources.Labels;
 import dev.baton.resources.PoolFactory;
-import dev.baton.resources.ServiceFactory;
+import dev.baton.traffic.RouteEdit;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
@@ -38,6 +38,9 @@ public final class ApplicationPlanner {
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_CONFLICT = "Conflict";
 
+  /** How often a route that cannot carry the split is read again. */
+  static final Duration ROUTE_RECHECK = Duration.ofSeconds(10);
+
   private ApplicationPlanner() {}
 
   public static Plan plan(ApplicationSnapshot snapshot, Instant now) {
@@ -57,7 +60,7 @@ public final class ApplicationPlanner {
     List<Action> actions = new ArrayList<>();
     Optional<ReleasePlanner.Decision> release = stable == null
         ? Optional.empty()
-        : Optional.of(ReleasePlanner.plan(app, version, stable, snapshot.pools(), snapshot.canaries(), snapshot.measurements(), now));
+        : Optional.of(ReleasePlanner.plan(snapshot, version, stable, now));
     // The first release has nothing serving yet, so its pool simply comes up whole.
     Map<String, Integer> kept = release.map(ReleasePlanner.Decision::pools)
         .orElse(Map.of(version, app.getSpec().replicasOrDefault()));
@@ -70,7 +73,10 @@ public final class ApplicationPlanner {
         podStates(snapshot), kept, snapshot.connections(), now);
     actions.addAll(drains.actions());
     sizePools(snapshot, kept, drains.replicas(), actions);
-    planService(app, snapshot.stableService(), actions);
+    TrafficTarget target = release.map(ReleasePlanner.Decision::traffic)
+        .orElse(TrafficTarget.settled(version, app.getSpec().strategyOrDefault().usesBlueGreen()));
+    TrafficPlanner.Result traffic = TrafficPlanner.plan(snapshot, target);
+    actions.addAll(traffic.actions());
     planDisruptionBudgets(snapshot, kept, actions);
 
     boolean settled = actions.isEmpty();
@@ -80,7 +86,14 @@ public final class ApplicationPlanner {
         ? releaseStatus(snapshot, now, version, release.get(), settled)
         : steadyStatus(snapshot, now, version, release, settled))
         .withDraining(drains.draining());
-    Optional<Duration> requeue = Stream.of(release.flatMap(ReleasePlanner.Decision::wakeAt), drains.wakeAt())
+    if (traffic.problem().isPresent()) {
+      status = trafficProblem(status, traffic.problem().get(), now, generation(app));
+    }
+    // The user's HTTPRoute has no informer: look again right after writing it, and every few seconds while it
+    // cannot carry the split, so a fix is seen without waiting for the resync.
+    Optional<Instant> routeCheck = traffic.routeWritten() ? Optional.of(now)
+        : traffic.problem().map(p -> now.plus(ROUTE_RECHECK));
+    Optional<Duration> requeue = Stream.of(release.flatMap(ReleasePlanner.Decision::wakeAt), drains.wakeAt(), routeCheck)
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder())
         .map(at -> Duration.between(now, at).plusMillis(10))
@@ -125,13 +138,16 @@ public final class ApplicationPlanner {
         e -> e.getValue().stream().map(PodDrainState::of).toList()));
   }
 
-  private static void planService(Application app, Optional<Service> actual, List<Action> actions) {
-    Service desired = ServiceFactory.stable(app);
-    if (actual.isEmpty()) {
-      actions.add(new Action.CreateService(desired));
-    } else if (ServiceFactory.differs(actual.get(), desired)) {
-      actions.add(new Action.UpdateService(ServiceFactory.keepAllocatedNodePorts(desired, actual.get())));
-    }
+  /**
+   * A route that cannot carry the split makes the Application not Ready, whatever else holds: the message says
+   * what to change in the route or the spec. The pools and the release go on; a release step that needs the
+   * route waits for it (and rolls back at the progress deadline).
+   */
+  private static ApplicationStatus trafficProblem(ApplicationStatus status, String problem, Instant now, long generation) {
+    List<io.fabric8.kubernetes.api.model.Condition> conditions = new Conditions(status.conditions(), now, generation)
+        .set(Conditions.READY, false, RouteEdit.Problem.REASON, problem)
+        .build();
+    return status.withConditions(conditions);
   }
 
   /** A budget for every kept pool of two or more pods; none for smaller or retired pools. */
@@ -195,7 +211,7 @@ public final class ApplicationPlanner {
         stableVersion,
         null,
         ready + "/" + replicas,
-        weightOf(snapshot, version),
+        ObservedWeights.of(snapshot, version),
         phase,
         pools(snapshot),
         release.flatMap(ReleasePlanner.Decision::canary).map(c -> c.getMetadata().getName())
@@ -237,7 +253,7 @@ public final class ApplicationPlanner {
         release.stableVersion(),
         version,
         ready + "/" + replicas,
-        weightOf(snapshot, version),
+        ObservedWeights.of(snapshot, version),
         phase.name(),
         pools(snapshot),
         name,
@@ -273,30 +289,6 @@ public final class ApplicationPlanner {
     return new Plan(List.of(), status, Optional.empty());
   }
 
-  /**
-   * The version's share of the application's ready serving pods: the traffic it gets through the stable
-   * Service. Pods out of the Services (draining) do not count; without observed pods, the Deployments'
-   * ready counts stand in.
-   */
-  private static int weightOf(ApplicationSnapshot snapshot, String version) {
-    boolean podsSeen = snapshot.pods().values().stream().anyMatch(list -> !list.isEmpty());
-    int total = 0;
-    int mine = 0;
-    for (String pool : snapshot.pools().keySet()) {
-      int serving = podsSeen ? servingReady(snapshot.pods().getOrDefault(pool, List.of()))
-          : PoolState.ready(snapshot.pools().get(pool));
-      total += serving;
-      mine += pool.equals(version) ? serving : 0;
-    }
-    return total == 0 ? 0 : Math.round(100f * mine / total);
-  }
-
-  private static int servingReady(List<io.fabric8.kubernetes.api.model.Pod> pods) {
-    return (int) pods.stream().map(PodDrainState::of)
-        .filter(p -> p.stage() == PodDrainState.Stage.SERVING && p.ready())
-        .count();
-  }
-
   private static List<PoolStatus> pools(ApplicationSnapshot snapshot) {
     return snapshot.pools().entrySet().stream()
         .sorted(Map.Entry.comparingByValue(Comparator.comparing(d -> d.getMetadata().getName())))
@@ -305,7 +297,7 @@ public final class ApplicationPlanner {
             e.getValue().getMetadata().getName(),
             PoolState.desired(e.getValue()),
             PoolState.ready(e.getValue()),
-            weightOf(snapshot, e.getKey())))
+            ObservedWeights.of(snapshot, e.getKey())))
         .toList();
   }
 

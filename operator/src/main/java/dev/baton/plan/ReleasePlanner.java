@@ -5,6 +5,7 @@ import dev.baton.analysis.Assessment;
 import dev.baton.analysis.Measurement;
 import dev.baton.api.AnalysisTemplate;
 import dev.baton.api.Application;
+import dev.baton.api.BlueGreenStrategy;
 import dev.baton.api.Canary;
 import dev.baton.api.CanaryPhase;
 import dev.baton.api.CanarySpec;
@@ -14,8 +15,18 @@ import dev.baton.api.CanaryStep;
 import dev.baton.api.CanaryStrategy;
 import dev.baton.api.CanaryStrategy.StableScaling;
 import dev.baton.api.Durations;
+import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.resources.CanaryFactory;
+import dev.baton.resources.Labels;
 import dev.baton.resources.Names;
+import dev.baton.traffic.GatewayApiRoutes;
+import dev.baton.traffic.ObservedTraffic;
+import dev.baton.traffic.RouteBackends;
+import dev.baton.traffic.RouteEdit;
+import dev.baton.traffic.TrafficRouter;
+import dev.baton.traffic.TrafficRouters;
+import dev.baton.traffic.TrafficSplit;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Drives one release from the stable version to the desired one, as a pure function of the cluster:
@@ -48,31 +60,40 @@ final class ReleasePlanner {
   private final Instant now;
   private final int replicas;
   private final Map<String, Measurement> measurements;
+  private final ObservedTraffic traffic;
+  private final Map<String, Service> services;
+  private final TrafficRouter router;
 
   private final List<Action> actions = new ArrayList<>();
   private final Map<String, Integer> keep = new LinkedHashMap<>();
   private Instant wakeAt;
   private String canaryName;
+  private boolean blueGreen;
+  private TrafficTarget target;
 
-  private ReleasePlanner(Application app, String desired, String stable, Map<String, Deployment> pools,
-      Map<String, Canary> canaries, Map<String, Measurement> measurements, Instant now) {
-    this.measurements = measurements;
+  private ReleasePlanner(Application app, String desired, String stable, ApplicationSnapshot snapshot, Instant now) {
+    this.measurements = snapshot.measurements();
+    this.traffic = snapshot.traffic();
+    this.services = snapshot.services();
+    this.router = TrafficRouters.of(app);
     this.app = app;
     this.desired = desired;
     this.stable = stable;
-    this.pools = pools;
-    this.canaries = canaries;
+    this.pools = snapshot.pools();
+    this.canaries = snapshot.canaries();
     this.now = now;
     this.replicas = app.getSpec().replicasOrDefault();
   }
 
-  /** The outcome: pools to keep (others are retired), Canary actions, the stable version, the release record. */
+  /**
+   * The outcome: pools to keep (others are retired), Canary actions, the stable version, the release record, and
+   * where traffic goes.
+   */
   record Decision(Map<String, Integer> pools, List<Action> actions, String stableVersion, Optional<Canary> canary,
-      Optional<CanaryStatus> canaryStatus, Optional<Instant> wakeAt) {}
+      Optional<CanaryStatus> canaryStatus, Optional<Instant> wakeAt, TrafficTarget traffic) {}
 
-  static Decision plan(Application app, String desired, String stable, Map<String, Deployment> pools,
-      Map<String, Canary> canaries, Map<String, Measurement> measurements, Instant now) {
-    return new ReleasePlanner(app, desired, stable, pools, canaries, measurements, now).decide();
+  static Decision plan(ApplicationSnapshot snapshot, String desired, String stable, Instant now) {
+    return new ReleasePlanner(snapshot.application(), desired, stable, snapshot, now).decide();
   }
 
   private Decision decide() {
@@ -82,6 +103,7 @@ final class ReleasePlanner {
           "spec asks for the stable version " + stable + " again: traffic stays on it and " + c.getSpec().toVersion()
               + " is removed")));
       keep.put(stable, replicas);
+      target = TrafficTarget.settled(stable, app.getSpec().strategyOrDefault().usesBlueGreen());
       pruneHistory(current.map(c -> c.getMetadata().getName()).orElse(null), current.isPresent());
       return decision(stable, current);
     }
@@ -99,21 +121,25 @@ final class ReleasePlanner {
     if (after.phase() == CanaryPhase.Succeeded) {
       keep.clear();
       keep.put(desired, replicas);
+      target = TrafficTarget.settled(desired, blueGreen);
     }
     if (canary.getMetadata().getResourceVersion() != null && !Objects.equals(before, after)) {
       actions.add(0, new Action.UpdateCanaryStatus(canary, after));
     }
     pruneHistory(canary.getMetadata().getName(), after.phase().isFinished());
-    return new Decision(keep, actions, stableVersion, Optional.of(canary), Optional.of(after), Optional.ofNullable(wakeAt));
+    return new Decision(keep, actions, stableVersion, Optional.of(canary), Optional.of(after), Optional.ofNullable(wakeAt),
+        target);
   }
 
   private Decision decision(String stableVersion, Optional<Canary> current) {
-    return new Decision(keep, actions, stableVersion, current, current.map(Canary::getStatus), Optional.ofNullable(wakeAt));
+    return new Decision(keep, actions, stableVersion, current, current.map(Canary::getStatus), Optional.ofNullable(wakeAt),
+        target);
   }
 
   /** The user's action first, then as many steps as are done now; then the pools the phase needs. */
   private CanaryStatus drive(Canary canary, CanaryStatus status) {
     canaryName = canary.getMetadata().getName();
+    blueGreen = canary.getSpec().strategy() == CanarySpec.ReleaseStrategy.BlueGreen;
     List<CanaryStep> steps = steps(canary);
     String annotation = canary.getMetadata().getAnnotations() == null ? null
         : canary.getMetadata().getAnnotations().get(Canary.ACTION_ANNOTATION);
@@ -131,6 +157,7 @@ final class ReleasePlanner {
       status = drain(status);
     }
     sizePools(status, steps);
+    target = traffic(status, steps);
     return status;
   }
 
@@ -152,7 +179,7 @@ final class ReleasePlanner {
         }
       }
       case PROMOTE_FULL -> {
-        if (isActive(status) && phase != CanaryPhase.Draining) {
+        if (isActive(status) && phase != CanaryPhase.Draining && phase != CanaryPhase.Promoting) {
           next.phase(CanaryPhase.Promoting).step(steps.size(), now).message("promoted fully by a user: going to 100%");
         }
       }
@@ -171,7 +198,7 @@ final class ReleasePlanner {
         }
       }
       case ABORT -> {
-        if (isActive(status) && phase != CanaryPhase.Draining) {
+        if (isActive(status) && (phase != CanaryPhase.Draining || rollbackWindowOpen(status))) {
           return finishWith(next, CanaryPhase.Aborted, "aborted by a user: traffic went back to " + stable);
         }
       }
@@ -189,25 +216,39 @@ final class ReleasePlanner {
     Progress progress = with(status);
     while (progress.phase == CanaryPhase.Progressing) {
       int index = progress.step;
+      Instant startedAt = Instant.parse(progress.stepStartedAt);
+      if (blueGreen && !poolAt(desired, replicas)) {
+        // Blue-green checks, holds and switches to a new pool that is up whole, so nothing runs before it is.
+        if (now.isAfter(startedAt.plus(progressDeadline()))) {
+          return finish(progress.build(), CanaryPhase.RolledBack, notReadyInTime(replicas));
+        }
+        progress.message("step " + index + ": waiting for " + replicas + " ready pods of " + desired
+            + " (blue-green brings the new pool up whole; the Service still selects " + stable + ")");
+        wake(startedAt.plus(progressDeadline()));
+        break;
+      }
       if (index >= steps.size()) {
         progress.phase(CanaryPhase.Promoting).weight(100).message("all steps done: the new version goes to 100%");
         break;
       }
       CanaryStep step = steps.get(index);
-      Instant startedAt = Instant.parse(progress.stepStartedAt);
       if (step.setWeight() != null) {
         int weight = step.setWeight();
         progress.weight(weight);
-        if (weightReached(weight)) {
+        boolean podsReady = weightReached(weight);
+        Optional<String> routing = podsReady ? trafficPending(TrafficSplit.canary(weight)) : Optional.empty();
+        if (podsReady && routing.isEmpty()) {
           progress.step(index + 1, now).message("step " + index + ": " + weight + "% of traffic on " + desired);
           continue;
         }
         if (now.isAfter(startedAt.plus(progressDeadline()))) {
-          return finish(progress.build(), CanaryPhase.RolledBack, "the new pool did not get " + canaryPods(weight)
-              + " ready pods within the progress deadline (" + app.getSpec().strategyOrDefault().progressDeadline()
-              + "): traffic went back to " + stable);
+          return finish(progress.build(), CanaryPhase.RolledBack, routing
+              .map(why -> "the route did not carry " + weight + "% within the progress deadline ("
+                  + app.getSpec().strategyOrDefault().progressDeadline() + "): " + why + "; traffic went back to " + stable)
+              .orElse(notReadyInTime(canaryPods(weight))));
         }
-        progress.message("step " + index + ": waiting for " + canaryPods(weight) + " ready pods of " + desired);
+        progress.message("step " + index + ": " + routing.map(why -> "setting " + weight + "% on the route: " + why)
+            .orElse("waiting for " + canaryPods(weight) + " ready pods of " + desired));
         wake(startedAt.plus(progressDeadline()));
         break;
       }
@@ -281,25 +322,134 @@ final class ReleasePlanner {
     }
   }
 
+  /**
+   * Promoting: the new pool grows to all replicas, then all traffic goes to it: by pod share, by 100% on the route
+   * (Gateway API), or by switching the Service (blue-green). Draining starts once that is observed in force.
+   */
   private CanaryStatus promote(CanaryStatus status) {
-    if (poolAt(desired, replicas)) {
-      return with(status).phase(CanaryPhase.Draining).weight(100)
-          .message("the new pool serves all traffic; the old pool " + stable + " is being removed").build();
-    }
     Instant startedAt = Instant.parse(status.stepStartedAt());
-    if (now.isAfter(startedAt.plus(progressDeadline()))) {
-      return finish(status, CanaryPhase.RolledBack, "the new pool did not get " + replicas
-          + " ready pods within the progress deadline: traffic went back to " + stable);
+    if (!poolAt(desired, replicas)) {
+      if (now.isAfter(startedAt.plus(progressDeadline()))) {
+        return finish(status, CanaryPhase.RolledBack, notReadyInTime(replicas));
+      }
+      wake(startedAt.plus(progressDeadline()));
+      return with(status).message("promoting: waiting for " + replicas + " ready pods of " + desired).build();
     }
-    wake(startedAt.plus(progressDeadline()));
-    return with(status).message("promoting: waiting for " + replicas + " ready pods of " + desired).build();
+    if (blueGreen) {
+      if (!serviceSelects(app.getMetadata().getName(), desired)) {
+        return with(status).weight(100).message("promoting: switching Service " + app.getMetadata().getName() + " to "
+            + desired).build();
+      }
+      Instant windowEnd = now.plus(scaleDownDelay());
+      return with(status).phase(CanaryPhase.Draining).weight(100).step(status.currentStep(), now)
+          .message("switched: " + desired + " serves all traffic; " + stable + " stays ready until " + windowEnd
+              + " as the rollback window (abort, or set the version back), then it is drained").build();
+    }
+    Optional<String> routing = trafficPending(TrafficSplit.canary(100));
+    if (routing.isPresent()) {
+      return with(status).weight(100).message("promoting: setting 100% on the route: " + routing.get()).build();
+    }
+    return with(status).phase(CanaryPhase.Draining).weight(100)
+        .message("the new pool serves all traffic; the old pool " + stable + " is being removed").build();
   }
 
+  /** Draining: the old pool goes (after the rollback window, blue-green); the release is done once it is gone. */
   private CanaryStatus drain(CanaryStatus status) {
-    if (!pools.containsKey(stable)) {
+    if (rollbackWindowOpen(status)) {
+      wake(Instant.parse(status.stepStartedAt()).plus(scaleDownDelay()));
+      return status;
+    }
+    if (!pools.containsKey(stable) && trafficPending(TrafficSplit.stableOnly()).isEmpty()) {
       return finish(status, CanaryPhase.Succeeded, "released: " + desired + " serves all traffic");
     }
     return status;
+  }
+
+  /** Blue-green after the switch: the old pool is kept whole, and an abort switches back, until scaleDownDelay is over. */
+  private boolean rollbackWindowOpen(CanaryStatus status) {
+    return blueGreen && status.phase() == CanaryPhase.Draining
+        && now.isBefore(Instant.parse(status.stepStartedAt()).plus(scaleDownDelay()));
+  }
+
+  /**
+   * Where traffic goes in each phase. Gateway API: the route follows the canary pool (a weight is written once
+   * the pods for it are ready), goes to 100% on promotion, and is handed back to {@code <app>-stable} only once
+   * that Service selects the new version. Blue-green: the Service {@code <app>} selects the stable version until
+   * the switch. An ended release routes to the stable version at once.
+   */
+  private TrafficTarget traffic(CanaryStatus status, List<CanaryStep> steps) {
+    Optional<String> active = blueGreen ? Optional.of(stable) : Optional.empty();
+    switch (status.phase()) {
+      case Progressing, Paused -> {
+        // A weight goes on <app>-canary only once it selects this release's pods: after a supersede it still
+        // selects the previous canary's, which are going away.
+        int weight = canaryServiceReady() ? shiftedWeight(status, steps) : 0;
+        return new TrafficTarget(active, stable, desired, TrafficSplit.canary(weight));
+      }
+      case Promoting -> {
+        boolean full = poolAt(desired, replicas);
+        int weight = full ? 100 : observedCanaryWeight().orElse(CanaryMath.weightAt(steps, status.currentStep()));
+        return new TrafficTarget(full && blueGreen ? Optional.of(desired) : active, stable, desired,
+            TrafficSplit.canary(weight));
+      }
+      case Draining, Succeeded -> {
+        boolean handedOver = serviceSelects(Names.stableService(app.getMetadata().getName()), desired);
+        return new TrafficTarget(blueGreen ? Optional.of(desired) : Optional.empty(), desired, desired,
+            handedOver ? TrafficSplit.stableOnly() : TrafficSplit.canary(100));
+      }
+      default -> {
+        return new TrafficTarget(active, stable, stable, TrafficSplit.stableOnly());
+      }
+    }
+  }
+
+  /**
+   * The weight the current step may put on the canary now: its own once the canary pods for it are ready, the
+   * previous step's until then. The stable pool shrinks (Shrink) only once this weight is in force.
+   */
+  private int shiftedWeight(CanaryStatus status, List<CanaryStep> steps) {
+    int weight = CanaryMath.weightAt(steps, status.currentStep());
+    return poolAt(desired, canaryPods(weight)) ? weight : CanaryMath.weightAt(steps, status.currentStep() - 1);
+  }
+
+  /** Why the router does not carry {@code split} yet (empty: it does). */
+  private Optional<String> trafficPending(TrafficSplit split) {
+    RouteEdit edit = router.edit(app, traffic, split);
+    if (edit instanceof RouteEdit.Problem problem) {
+      return Optional.of(problem.message());
+    }
+    if (edit instanceof RouteEdit.Patch) {
+      return Optional.of("HTTPRoute " + RouteBackends.of(app).httpRoute() + " is being set to "
+          + GatewayApiRoutes.describe(RouteBackends.of(app), split));
+    }
+    return Optional.empty();
+  }
+
+  private boolean canaryServiceReady() {
+    return !TrafficRouters.usesGatewayApi(app) || serviceSelects(Names.canaryService(app.getMetadata().getName()), desired);
+  }
+
+  private OptionalInt observedCanaryWeight() {
+    return TrafficRouters.usesGatewayApi(app) && RouteBackends.problem(app).isEmpty()
+        ? GatewayApiRoutes.canaryShare(traffic.httpRoute(), RouteBackends.of(app))
+        : OptionalInt.empty();
+  }
+
+  /** Whether the Service, as observed, selects {@code version}'s pods only. */
+  private boolean serviceSelects(String service, String version) {
+    Service observed = services.get(service);
+    return observed != null && observed.getSpec().getSelector() != null
+        && version.equals(observed.getSpec().getSelector().get(Labels.POOL_VERSION));
+  }
+
+  private String notReadyInTime(int pods) {
+    return "the new pool did not get " + pods + " ready pods within the progress deadline ("
+        + app.getSpec().strategyOrDefault().progressDeadline() + "): traffic went back to " + stable;
+  }
+
+  private Duration scaleDownDelay() {
+    BlueGreenStrategy strategy = app.getSpec().strategyOrDefault().blueGreen();
+    return strategy == null ? Duration.ZERO : strategy.scaleDownDelayOrDefault();
   }
 
   /** The pools each phase needs; pools not listed are retired by the caller. */
@@ -307,19 +457,28 @@ final class ReleasePlanner {
     StableScaling scaling = canaryStrategy().stableScalingOrDefault();
     switch (status.phase()) {
       case Progressing, Paused -> {
+        if (blueGreen) {
+          keep.put(stable, replicas);
+          keep.put(desired, replicas);
+          return;
+        }
         int weight = CanaryMath.weightAt(steps, status.currentStep());
-        int canary = canaryPods(weight);
-        boolean canaryReady = poolAt(desired, canary);
+        boolean shifted = poolAt(desired, canaryPods(weight)) && trafficPending(TrafficSplit.canary(weight)).isEmpty();
         int previousWeight = CanaryMath.weightAt(steps, status.currentStep() - 1);
-        // The stable pool shrinks only once the new pool's pods are ready: the new pool absorbs first.
-        keep.put(stable, CanaryMath.stableReplicas(canaryReady ? weight : previousWeight, replicas, scaling));
-        keep.put(desired, canary);
+        // The stable pool shrinks only once the new pool's pods are ready and the weight is on them: it absorbs first.
+        keep.put(stable, CanaryMath.stableReplicas(shifted ? weight : previousWeight, replicas, scaling));
+        keep.put(desired, canaryPods(weight));
       }
       case Promoting -> {
         keep.put(stable, specReplicas(stable).orElse(replicas));
         keep.put(desired, replicas);
       }
-      case Draining, Succeeded -> keep.put(desired, replicas);
+      case Draining, Succeeded -> {
+        if (rollbackWindowOpen(status)) {
+          keep.put(stable, specReplicas(stable).orElse(replicas));
+        }
+        keep.put(desired, replicas);
+      }
       case Aborted, RolledBack, Failed -> {
         keep.put(stable, replicas);
         // The new pool goes only once the stable pool can take all traffic again.
@@ -330,7 +489,7 @@ final class ReleasePlanner {
     }
   }
 
-  /** With Shrink, a weight is reached when the stable pool has shrunk too. */
+  /** With Shrink, a weight's pods are in place when the stable pool has shrunk too. */
   private boolean weightReached(int weight) {
     if (!poolAt(desired, canaryPods(weight))) {
       return false;

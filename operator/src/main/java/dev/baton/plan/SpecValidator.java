@@ -4,6 +4,7 @@ import dev.baton.analysis.MeasurementJudge;
 import dev.baton.api.AnalysisTemplate;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationSpec;
+import dev.baton.api.BlueGreenStrategy;
 import dev.baton.resources.ImageReference;
 import dev.baton.resources.Labels;
 import dev.baton.resources.Names;
@@ -43,7 +44,18 @@ public final class SpecValidator {
     checkTemplateLabels(spec, problems);
     checkServicePorts(app, containers, problems);
     checkAnalysisConditions(spec, problems);
+    checkPrePromotionAnalysis(spec, problems);
     return problems;
+  }
+
+  /** A blue-green analysis names a template that must exist: found missing mid-release, it would roll back. */
+  private static void checkPrePromotionAnalysis(ApplicationSpec spec, List<SpecProblem> problems) {
+    BlueGreenStrategy blueGreen = spec.strategyOrDefault().blueGreen();
+    if (blueGreen != null && blueGreen.prePromotionAnalysis() != null
+        && spec.analysisTemplate(blueGreen.prePromotionAnalysis()).isEmpty()) {
+      problems.add(new SpecProblem("spec.strategy.blueGreen.prePromotionAnalysis", "names the analysis template '"
+          + blueGreen.prePromotionAnalysis() + "', which is not in spec.analysis.templates; add it there or fix the name"));
+    }
   }
 
   /** CEL conditions are compiled here, since the CRD cannot: a typo would otherwise fail only mid-release. */

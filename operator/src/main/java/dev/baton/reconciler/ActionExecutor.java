@@ -9,6 +9,9 @@ import dev.baton.metrics.BatonMetrics;
 import dev.baton.drain.SignalResult;
 import dev.baton.resources.Labels;
 import dev.baton.plan.Action;
+import dev.baton.traffic.GatewayApiRouter;
+import dev.baton.traffic.RouteEdit;
+import dev.baton.traffic.TrafficRoutingException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -34,6 +37,7 @@ public final class ActionExecutor {
   private final DrainSignals signals;
   private final Clock clock;
   private final BatonMetrics metrics;
+  private final GatewayApiRouter routes;
 
   public ActionExecutor(KubernetesClient client, EventRecorder events, DrainSignals signals, Clock clock,
       BatonMetrics metrics) {
@@ -42,6 +46,7 @@ public final class ActionExecutor {
     this.signals = signals;
     this.clock = clock;
     this.metrics = metrics;
+    this.routes = new GatewayApiRouter(client);
   }
 
   public void apply(Application app, Action action) {
@@ -61,6 +66,11 @@ public final class ActionExecutor {
       client.services().inNamespace(namespace).resource(create.service()).create();
     } else if (action instanceof Action.UpdateService update) {
       mergePatchService(namespace, update.desired());
+    } else if (action instanceof Action.DeleteService delete) {
+      client.services().inNamespace(namespace).withName(delete.name()).delete();
+    } else if (action instanceof Action.SetTrafficSplit set) {
+      setTrafficSplit(app, set);
+      return;
     } else if (action instanceof Action.CreateDisruptionBudget create) {
       client.policy().v1().podDisruptionBudget().inNamespace(namespace).resource(create.budget()).create();
     } else if (action instanceof Action.DeleteDisruptionBudget delete) {
@@ -114,6 +124,20 @@ public final class ActionExecutor {
           Labels.DRAIN_SIGNAL_FAILED_ANNOTATION, now)));
       events.warning(app, "DrainSignalFailed", "Could not signal pod " + signal.pod().getMetadata().getName()
           + " (attempt " + (signal.previousFailures() + 1) + "): " + result.message());
+    }
+  }
+
+  /**
+   * Writes the split on the route. A refusal the planner could not foresee (the API rejects the edited route) is a
+   * Warning Event, not a failed reconcile: the rest of the plan still applies, and the release step waits.
+   */
+  private void setTrafficSplit(Application app, Action.SetTrafficSplit set) {
+    try {
+      if (routes.apply(set.backends(), set.split(), set.asRead()).changed()) {
+        events.normal(app, set.reason(), set.describe());
+      }
+    } catch (TrafficRoutingException e) {
+      events.warning(app, RouteEdit.Problem.REASON, e.getMessage());
     }
   }
 

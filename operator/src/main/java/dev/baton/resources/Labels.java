@@ -79,4 +79,9 @@ public final class Labels {
   public static Map<String, String> servingSelector(String application) {
     return Map.of(APPLICATION, application, SERVING, "true");
   }
+
+  /** The serving pods of one version: what the router Services and a blue-green Service select. */
+  public static Map<String, String> servingSelector(String application, String version) {
+    return Map.of(APPLICATION, application, POOL_VERSION, version, SERVING, "true");
+  }
 }

@@ -31,6 +31,21 @@ public final class Names {
     return attempt <= 1 ? base : base + "-" + attempt;
   }
 
+  /** The Service the Gateway API router points at the stable version: {@code <app>-stable}. */
+  public static String stableService(String application) {
+    return application + "-stable";
+  }
+
+  /** The Service the Gateway API router points at the canary version: {@code <app>-canary}. */
+  public static String canaryService(String application) {
+    return application + "-canary";
+  }
+
+  /** The blue-green preview Service, selecting only the new version: {@code <app>-preview}. */
+  public static String previewService(String application) {
+    return application + "-preview";
+  }
+
   /** Why a version cannot name a pool, if it cannot. */
   public static Optional<String> versionProblem(String application, String version) {
     if (version.length() > 63 || !LABEL_VALUE.matcher(version).matches()) {

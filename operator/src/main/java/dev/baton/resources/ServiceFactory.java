@@ -1,6 +1,7 @@
 package dev.baton.resources;
 
 import dev.baton.api.Application;
+import dev.baton.api.BlueGreenStrategy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -8,10 +9,12 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -20,19 +23,68 @@ public final class ServiceFactory {
 
   private ServiceFactory() {}
 
-  /** The stable Service {@code <app>}: what clients use; it selects every serving pod of the application. */
+  /** The stable Service {@code <app>} of a canary release: it selects every serving pod of the application. */
   public static Service stable(Application app) {
+    return stable(app, Optional.empty());
+  }
+
+  /**
+   * The stable Service {@code <app>}: what clients use. It selects every serving pod of the application, so a
+   * canary's weight is its share of pods; with blue-green only those of the active version, so the switch is one
+   * selector change.
+   */
+  public static Service stable(Application app, Optional<String> activeVersion) {
     String name = app.getMetadata().getName();
+    Map<String, String> selector = activeVersion.map(v -> Labels.servingSelector(name, v))
+        .orElseGet(() -> Labels.servingSelector(name));
+    return service(app, name, app.getSpec().serviceOrDefault().typeOrDefault().name(), selector);
+  }
+
+  /**
+   * A ClusterIP Service that selects the serving pods of one version: the Gateway API router's {@code <app>-stable}
+   * and {@code <app>-canary}, and the blue-green preview. Its ports are those of {@code <app>}, so a port number
+   * means the same on all of them.
+   */
+  public static Service forVersion(Application app, String name, String version) {
+    return service(app, name, "ClusterIP", Labels.servingSelector(app.getMetadata().getName(), version));
+  }
+
+  /** The blue-green preview Service {@code <app>-preview}, selecting the new version's serving pods. */
+  public static Service preview(Application app, String version) {
+    return forVersion(app, Names.previewService(app.getMetadata().getName()), version);
+  }
+
+  /** Whether the Application asks for a preview Service (blue-green with previewService: true). */
+  public static boolean wantsPreview(Application app) {
+    BlueGreenStrategy blueGreen = app.getSpec().strategyOrDefault().blueGreen();
+    return blueGreen != null && Boolean.TRUE.equals(blueGreen.previewService());
+  }
+
+  /** The names of every Service the Application's spec asks for. */
+  public static List<String> names(Application app) {
+    String name = app.getMetadata().getName();
+    List<String> names = new ArrayList<>(List.of(name));
+    if (app.getSpec().strategyOrDefault().trafficRoutingOrDefault().usesGatewayApi()) {
+      names.add(Names.stableService(name));
+      names.add(Names.canaryService(name));
+    }
+    if (wantsPreview(app)) {
+      names.add(Names.previewService(name));
+    }
+    return names;
+  }
+
+  private static Service service(Application app, String name, String type, Map<String, String> selector) {
     return new ServiceBuilder()
         .withNewMetadata()
           .withName(name)
           .withNamespace(app.getMetadata().getNamespace())
-          .withLabels(new LinkedHashMap<>(Labels.forApplication(name)))
+          .withLabels(new LinkedHashMap<>(Labels.forApplication(app.getMetadata().getName())))
           .withOwnerReferences(PoolFactory.ownerReference(app))
         .endMetadata()
         .withNewSpec()
-          .withType(app.getSpec().serviceOrDefault().typeOrDefault().name())
-          .withSelector(new LinkedHashMap<>(Labels.servingSelector(name)))
+          .withType(type)
+          .withSelector(new LinkedHashMap<>(selector))
           .withPorts(ports(app))
         .endSpec()
         .build();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The Gateway API router, pure: from an HTTPRoute as observed and the split Baton wants, the one JSON patch that
@@ -174,6 +175,31 @@ public final class GatewayApiRoutes implements TrafficRouter {
       }
     }
     return Verification.verified();
+  }
+
+  /**
+   * The canary's share of the route's traffic as the route says it now, in percent: from the first rule that
+   * routes to {@code <app>-stable} (a weight left unset counts 1, as the Gateway API reads it). Empty when the
+   * route does not exist or routes nothing to Baton's Services.
+   */
+  public static OptionalInt canaryShare(Optional<HTTPRoute> route, RouteBackends backends) {
+    if (route.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    JsonNode rules = asJson(route.get()).path("spec").path("rules");
+    for (JsonNode rule : rules) {
+      JsonNode refs = rule.path("backendRefs");
+      List<Integer> stable = refsTo(refs, backends.stableService(), backends.namespace());
+      if (stable.isEmpty()) {
+        continue;
+      }
+      List<Integer> canary = refsTo(refs, backends.canaryService(), backends.namespace());
+      int stableWeight = refs.get(stable.get(0)).path("weight").asInt(1);
+      int canaryWeight = canary.isEmpty() ? 0 : refs.get(canary.get(0)).path("weight").asInt(1);
+      int total = stableWeight + canaryWeight;
+      return OptionalInt.of(total == 0 ? 0 : Math.round(100f * canaryWeight / total));
+    }
+    return OptionalInt.empty();
   }
 
   /** The split in words, for Events and messages: "chat-stable 90, chat-canary 10". */

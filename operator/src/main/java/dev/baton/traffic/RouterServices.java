@@ -1,15 +1,11 @@
 package dev.baton.traffic;
 
 import dev.baton.api.Application;
-import dev.baton.resources.Labels;
-import dev.baton.resources.PoolFactory;
+import dev.baton.resources.Names;
 import dev.baton.resources.ServiceFactory;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Services the Gateway API router points the HTTPRoute at, as Baton wants them: {@code <app>-stable} selects
@@ -26,27 +22,24 @@ import java.util.Map;
  */
 public final class RouterServices {
 
-  private static final String STABLE_SUFFIX = "-stable";
-  private static final String CANARY_SUFFIX = "-canary";
-
   private RouterServices() {}
 
   public static String stableName(String application) {
-    return application + STABLE_SUFFIX;
+    return Names.stableService(application);
   }
 
   public static String canaryName(String application) {
-    return application + CANARY_SUFFIX;
+    return Names.canaryService(application);
   }
 
   /** {@code <app>-stable}, selecting the serving pods of {@code stableVersion}. */
   public static Service stable(Application app, String stableVersion) {
-    return service(app, stableName(app.getMetadata().getName()), stableVersion);
+    return ServiceFactory.forVersion(app, stableName(app.getMetadata().getName()), stableVersion);
   }
 
   /** {@code <app>-canary}, selecting the serving pods of {@code canaryVersion} (the stable version between releases). */
   public static Service canary(Application app, String canaryVersion) {
-    return service(app, canaryName(app.getMetadata().getName()), canaryVersion);
+    return ServiceFactory.forVersion(app, canaryName(app.getMetadata().getName()), canaryVersion);
   }
 
   /** Both Services; between releases pass the stable version as {@code canaryVersion}. */
@@ -57,29 +50,5 @@ public final class RouterServices {
   /** The ports of both Services: those of the stable Service {@code <app>}, so a backendRef port means the same on all. */
   public static List<ServicePort> ports(Application app) {
     return ServiceFactory.ports(app);
-  }
-
-  /** The selector of a router Service: one version's serving pods. */
-  public static Map<String, String> selector(String application, String version) {
-    Map<String, String> selector = new LinkedHashMap<>(Labels.poolSelector(application, version));
-    selector.put(Labels.SERVING, "true");
-    return selector;
-  }
-
-  private static Service service(Application app, String name, String version) {
-    String application = app.getMetadata().getName();
-    return new ServiceBuilder()
-        .withNewMetadata()
-          .withName(name)
-          .withNamespace(app.getMetadata().getNamespace())
-          .withLabels(new LinkedHashMap<>(Labels.forApplication(application)))
-          .withOwnerReferences(PoolFactory.ownerReference(app))
-        .endMetadata()
-        .withNewSpec()
-          .withType("ClusterIP")
-          .withSelector(selector(application, version))
-          .withPorts(ports(app))
-        .endSpec()
-        .build();
   }
 }

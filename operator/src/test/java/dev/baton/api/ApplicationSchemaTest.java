@@ -149,6 +149,12 @@ class ApplicationSchemaTest {
                 replicaRatio: {}
                 gatewayAPI: {httpRoute: chat}
             """, "spec.strategy.trafficRouting", "choose one traffic router"),
+        bad("blue-green through an HTTPRoute", containers + """
+            strategy:
+              blueGreen: {}
+              trafficRouting:
+                gatewayAPI: {httpRoute: chat}
+            """, "spec.strategy", "blueGreen switches traffic with the Service selector"),
         bad("gateway API without a route", containers + """
             strategy:
               trafficRouting:

@@ -7,6 +7,7 @@ import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.resources.PoolFactory;
 import dev.baton.resources.ServiceFactory;
 import dev.baton.resources.Labels;
+import dev.baton.traffic.ObservedTraffic;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -16,12 +17,12 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** Small builders for planner tables: Applications and the cluster state around them, no API server. */
 final class Fixtures {
@@ -114,7 +115,8 @@ final class Fixtures {
     private final Application app;
     private final Map<String, Deployment> pools = new HashMap<>();
     private final Map<String, PodDisruptionBudget> budgets = new HashMap<>();
-    private Service service;
+    private final Map<String, Service> services = new HashMap<>();
+    private HTTPRoute route;
     private final List<ApplicationSnapshot.Conflict> conflicts = new java.util.ArrayList<>();
     private final Map<String, dev.baton.api.Canary> canaries = new HashMap<>();
     private final Map<String, List<Pod>> pods = new HashMap<>();
@@ -155,12 +157,17 @@ final class Fixtures {
     }
 
     Snapshot withStableService() {
-      service = ServiceFactory.stable(app);
-      return this;
+      return withService(ServiceFactory.stable(app));
     }
 
     Snapshot withService(Service service) {
-      this.service = service;
+      services.put(service.getMetadata().getName(), service);
+      return this;
+    }
+
+    /** The user's HTTPRoute as the API returns it (a Gateway API Application reads it every reconcile). */
+    Snapshot withRoute(HTTPRoute route) {
+      this.route = route;
       return this;
     }
 
@@ -180,8 +187,8 @@ final class Fixtures {
     }
 
     ApplicationSnapshot build() {
-      return new ApplicationSnapshot(app, pools, Optional.ofNullable(service), budgets, canaries, pods, connections,
-          measurements, conflicts);
+      return new ApplicationSnapshot(app, pools, services, budgets, canaries, pods, connections,
+          measurements, conflicts, ObservedTraffic.of(route));
     }
 
     Plan plan() {

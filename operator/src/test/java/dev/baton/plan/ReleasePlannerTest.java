@@ -463,7 +463,7 @@ class ReleasePlannerTest {
     return new ReleaseCluster(app(version, scaling), version);
   }
 
-  static final class ReleaseCluster extends Fixtures.Snapshot {
+  static class ReleaseCluster extends Fixtures.Snapshot {
     private final Application app;
     private final String version;
 
@@ -486,6 +486,12 @@ class ReleasePlannerTest {
     @Override
     ReleaseCluster withCanary(Canary canary) {
       super.withCanary(canary);
+      return this;
+    }
+
+    @Override
+    ReleaseCluster withService(io.fabric8.kubernetes.api.model.Service service) {
+      super.withService(service);
       return this;
     }
   }
