@@ -107,6 +107,9 @@ final class ReleasePlanner {
       pruneHistory(current.map(c -> c.getMetadata().getName()).orElse(null), current.isPresent());
       return decision(stable, current);
     }
+    if (current.isPresent() && !isReleaseOf(current.get(), stable, desired) && isPastTheSwitch(current.get())) {
+      return concludeBeforeNextRelease(current.get());
+    }
     if (current.isEmpty() || !isReleaseOf(current.get(), stable, desired)) {
       current.filter(c -> isActive(status(c))).ifPresent(c -> writeStatus(c, finish(status(c), CanaryPhase.Aborted,
           "superseded by version " + desired + ": traffic went back to " + stable)));
@@ -129,6 +132,31 @@ final class ReleasePlanner {
     pruneHistory(canary.getMetadata().getName(), after.phase().isFinished());
     return new Decision(keep, actions, stableVersion, Optional.of(canary), Optional.of(after), Optional.ofNullable(wakeAt),
         target);
+  }
+
+  /**
+   * Whether a release already serves all traffic and can no longer go back: Draining, past blue-green's rollback
+   * window. Its old pool may be half drained, so it is no place to send traffic back to.
+   */
+  private boolean isPastTheSwitch(Canary canary) {
+    CanaryStatus status = status(canary);
+    blueGreen = canary.getSpec().strategy() == CanarySpec.ReleaseStrategy.BlueGreen;
+    return status.phase() == CanaryPhase.Draining && !rollbackWindowOpen(status);
+  }
+
+  /**
+   * A new version arrived while the last release drained its old pool: that release is concluded as Succeeded (its
+   * version serves all traffic and becomes the stable version), and the new one starts from it at the next
+   * reconcile. The old pool goes on draining, being no longer kept.
+   */
+  private Decision concludeBeforeNextRelease(Canary draining) {
+    String released = draining.getSpec().toVersion();
+    writeStatus(draining, finish(status(draining), CanaryPhase.Succeeded, "released: " + released + " serves all"
+        + " traffic; version " + desired + " arrived while " + stable + " was drained and is released from " + released));
+    keep.put(released, replicas);
+    target = TrafficTarget.settled(released, blueGreen);
+    pruneHistory(draining.getMetadata().getName(), true);
+    return decision(released, Optional.of(draining));
   }
 
   private Decision decision(String stableVersion, Optional<Canary> current) {

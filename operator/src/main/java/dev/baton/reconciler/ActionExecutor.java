@@ -128,8 +128,9 @@ public final class ActionExecutor {
   }
 
   /**
-   * Writes the split on the route. A refusal the planner could not foresee (the API rejects the edited route) is a
-   * Warning Event, not a failed reconcile: the rest of the plan still applies, and the release step waits.
+   * Writes the split on the route. A refusal the planner could not foresee (the API rejects the edited route, the
+   * route vanished in between) is a Warning Event and a failed reconcile, so JOSDK retries it with backoff instead
+   * of the immediate re-read that follows a route write; the release step waits meanwhile.
    */
   private void setTrafficSplit(Application app, Action.SetTrafficSplit set) {
     try {
@@ -138,6 +139,7 @@ public final class ActionExecutor {
       }
     } catch (TrafficRoutingException e) {
       events.warning(app, RouteEdit.Problem.REASON, e.getMessage());
+      throw e;
     }
   }
 

@@ -200,6 +200,22 @@ class BlueGreenPlannerTest {
     }
 
     @Test
+    void aThirdVersionInsideTheWindowSwitchesBackToTheWholeStablePool() {
+      Application app = app(blueGreen(true, null));
+      Canary switched = canary(app, phase(at(0, 100, NOW.minusSeconds(60)), CanaryPhase.Draining));
+      Application third = app(blueGreen(true, null), "1.2");
+      third.setStatus(statusPointingAt("chat-1.1"));
+
+      Plan plan = new Fixtures.Snapshot(third).withService(ServiceFactory.stable(third, Optional.of("1.1")))
+          .withPool("1.0", pool(third, "1.0", 4, 4)).withPool("1.1", pool(app, "1.1", 4, 4)).withCanary(switched).plan();
+
+      assertThat(plan.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.UpdateCanaryStatus.class, u ->
+          assertThat(u.status().phase()).isEqualTo(CanaryPhase.Aborted)));
+      assertThat(serviceUpdate(plan, "chat")).hasValueSatisfying(s ->
+          assertThat(s.getSpec().getSelector()).containsEntry(Labels.POOL_VERSION, "1.0"));
+    }
+
+    @Test
     void settingTheVersionBackInsideTheWindowIsARollback() {
       Application app = app(blueGreen(true, null));
       Canary switched = canary(app, phase(at(0, 100, NOW.minusSeconds(60)), CanaryPhase.Draining));

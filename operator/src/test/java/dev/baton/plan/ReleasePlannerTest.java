@@ -267,6 +267,32 @@ class ReleasePlannerTest {
     }
 
     @Test
+    void aThirdVersionArrivingWhileTheOldPoolDrainsConcludesTheReleaseAndStartsFromItsVersion() {
+      Application app = app("1.2", KEEP_FULL);
+      app.setStatus(statusPointingAt("chat-1.1"));
+
+      Plan plan = new Fixtures.Snapshot(app).withStableService().withBudget("1.1")
+          .withPool("1.0", pool(app("1.0", KEEP_FULL), "1.0", 2, 2)).withPool("1.1", pool(app("1.1", KEEP_FULL), "1.1", 4, 4))
+          .withCanary(canary("1.1", phase(at(4, 100, NOW.minusSeconds(10)), CanaryPhase.Draining))).plan();
+
+      assertThat(canaryStatus(plan).phase()).as("1.1 serves everything already").isEqualTo(CanaryPhase.Succeeded);
+      assertThat(canaryStatus(plan).message()).contains("version 1.2 arrived while 1.0 was drained");
+      assertThat(plan.status().stableVersion()).isEqualTo("1.1");
+      assertThat(plan.actions()).as("1.0 is not scaled back up to take traffic again")
+          .noneMatch(a -> a instanceof Action.ScalePool s && s.deployment().equals("chat-1.0") && s.to() > 2);
+      assertThat(plan.actions()).noneMatch(a -> a instanceof Action.CreateCanary);
+      assertThat(drainStarts(plan, "1.0")).hasSize(1);
+
+      // Next: the release of 1.2 starts from 1.1.
+      app.setStatus(plan.status());
+      Canary concluded = canary("1.1", canaryStatus(plan));
+      Plan next = new Fixtures.Snapshot(app).withStableService().withBudget("1.1")
+          .withPool("1.1", pool(app("1.1", KEEP_FULL), "1.1", 4, 4)).withCanary(concluded).plan();
+      assertThat(next.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.CreateCanary.class, c ->
+          assertThat(c.canary().getSpec().fromVersion()).isEqualTo("1.1")));
+    }
+
+    @Test
     void goingBackToTheStableVersionMidReleaseIsARollback() {
       Application app = app("1.0", KEEP_FULL);
       app.setStatus(statusPointingAt("chat-1.1"));
