@@ -399,6 +399,42 @@ class ReleasePlannerTest {
       assertThat(canaryStatus(plan).phase()).isEqualTo(CanaryPhase.Progressing);
     }
 
+    @Test
+    void anAnalysisFailingAsTheFirstStepRollsBackBeforeAnyWeightMoved() {
+      Application app = withSteps(analysed(), CanaryStep.analysis("error-rate"), CanaryStep.setWeight(50));
+      Plan plan = new Fixtures.Snapshot(app).withStableService().withBudget("1.0")
+          .withPool("1.0", pool(app("1.0", KEEP_FULL), "1.0", 4, 4)).withCanary(canary(app, "1.1", at(0, 0, NOW)))
+          .withMeasurement("chat-1.1", measurement(Outcome.FAILED, "0.2")).plan();
+
+      assertThat(canaryStatus(plan).phase()).isEqualTo(CanaryPhase.RolledBack);
+      assertThat(canaryStatus(plan).message()).contains("step 0: analysis error-rate failed");
+      assertThat(plan.actions()).noneMatch(a -> a instanceof Action.CreatePool);
+      assertThat(plan.status().weight()).isZero();
+    }
+
+    @Test
+    void anAnalysisFailingAsTheLastStepRollsBackInsteadOfPromoting() {
+      Application app = withSteps(analysed(), CanaryStep.setWeight(50), CanaryStep.analysis("error-rate"));
+      Plan plan = new Fixtures.Snapshot(app).withStableService().withBudget("1.0")
+          .withPool("1.0", pool(app("1.0", KEEP_FULL), "1.0", 4, 4)).withPool("1.1", pool(app, "1.1", 2, 2))
+          .withCanary(canary(app, "1.1", at(1, 50, NOW)))
+          .withMeasurement("chat-1.1", measurement(Outcome.FAILED, "0.2")).plan();
+
+      assertThat(canaryStatus(plan).phase()).isEqualTo(CanaryPhase.RolledBack);
+      assertThat(plan.actions()).noneMatch(a -> a instanceof Action.ScalePool s && s.deployment().equals("chat-1.1")
+          && s.to() > 2);
+      assertThat(drainStarts(plan, "1.1")).hasSize(1);
+      assertThat(drainStarts(plan, "1.0")).isEmpty();
+    }
+
+    private Application withSteps(Application app, CanaryStep... steps) {
+      ApplicationSpec s = app.getSpec();
+      app.setSpec(new ApplicationSpec(s.version(), s.replicas(), s.template(), s.service(),
+          new Strategy(new CanaryStrategy(List.of(steps), KEEP_FULL), null, null, "10m"), s.drain(), s.analysis(),
+          s.releaseHistoryLimit()));
+      return app;
+    }
+
     private Measurement measurement(Outcome outcome, String value) {
       return new Measurement(outcome, value, "measured", NOW);
     }
