@@ -17,16 +17,18 @@ if obj.spec ~= nil and obj.spec.steps ~= nil then
 end
 
 local running = phase == "Progressing" or phase == "Paused"
--- A release can be aborted or promoted fully until its old pool drains.
-local active = running or phase == "Promoting"
+-- A release can be aborted until its old pool drains; a blue-green one also inside its rollback window,
+-- which is part of Draining (after the window Baton ignores the abort and says so in status.lastAction).
+local blueGreen = obj.spec ~= nil and obj.spec.strategy == "BlueGreen"
+local abortable = running or phase == "Promoting" or (blueGreen and phase == "Draining")
 -- promote ends the current pause or analysis step; a setWeight step ends by itself when its pods are ready.
 local current = steps[step + 1]
 local waiting = running and current ~= nil and current.setWeight == nil
 
 actions["promote"] = {["disabled"] = not waiting}
-actions["promote-full"] = {["disabled"] = not active}
+actions["promote-full"] = {["disabled"] = not running}
 actions["pause"] = {["disabled"] = phase ~= "Progressing"}
 actions["resume"] = {["disabled"] = phase ~= "Paused"}
-actions["abort"] = {["disabled"] = not active}
+actions["abort"] = {["disabled"] = not abortable}
 actions["retry"] = {["disabled"] = not (phase == "Aborted" or phase == "RolledBack")}
 return actions

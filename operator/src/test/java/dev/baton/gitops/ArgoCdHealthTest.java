@@ -204,10 +204,21 @@ class ArgoCdHealthTest {
 
   @ParameterizedTest
   @FieldSource("interpreters")
-  void whilePromotingOnlyAbortAndPromoteFullAreOffered(String lua) {
+  void whilePromotingOnlyAbortIsOffered(String lua) {
     Canary canary = canary(Map.of(), canaryStatus(CanaryPhase.Promoting, 4, "going to 100%"));
 
-    assertThat(discover(lua, canary)).isEqualTo(Map.of("promote", false, "promote-full", true, "pause", false,
+    assertThat(discover(lua, canary)).isEqualTo(Map.of("promote", false, "promote-full", false, "pause", false,
+        "resume", false, "abort", true, "retry", false));
+  }
+
+  @ParameterizedTest
+  @FieldSource("interpreters")
+  void aBlueGreenReleaseCanBeAbortedWhileDrainingForItsRollbackWindow(String lua) {
+    Canary canary = canary(Map.of(), canaryStatus(CanaryPhase.Draining, 1, "switched: 1.5.0 serves all traffic"));
+    canary.setSpec(new CanarySpec("chat", "1.4.2", "1.5.0", CanarySpec.ReleaseStrategy.BlueGreen,
+        List.of(CanaryStep.pause(null))));
+
+    assertThat(discover(lua, canary)).isEqualTo(Map.of("promote", false, "promote-full", false, "pause", false,
         "resume", false, "abort", true, "retry", false));
   }
 
