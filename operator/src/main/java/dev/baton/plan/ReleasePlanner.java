@@ -140,8 +140,7 @@ final class ReleasePlanner {
    */
   private boolean isPastTheSwitch(Canary canary) {
     CanaryStatus status = status(canary);
-    blueGreen = canary.getSpec().strategy() == CanarySpec.ReleaseStrategy.BlueGreen;
-    return status.phase() == CanaryPhase.Draining && !rollbackWindowOpen(status);
+    return status.phase() == CanaryPhase.Draining && !(isBlueGreen(canary) && inRollbackWindow(status));
   }
 
   /**
@@ -154,7 +153,7 @@ final class ReleasePlanner {
     writeStatus(draining, finish(status(draining), CanaryPhase.Succeeded, "released: " + released + " serves all"
         + " traffic; version " + desired + " arrived while " + stable + " was drained and is released from " + released));
     keep.put(released, replicas);
-    target = TrafficTarget.settled(released, blueGreen);
+    target = TrafficTarget.settled(released, isBlueGreen(draining));
     pruneHistory(draining.getMetadata().getName(), true);
     return decision(released, Optional.of(draining));
   }
@@ -167,7 +166,7 @@ final class ReleasePlanner {
   /** The user's action first, then as many steps as are done now; then the pools the phase needs. */
   private CanaryStatus drive(Canary canary, CanaryStatus status) {
     canaryName = canary.getMetadata().getName();
-    blueGreen = canary.getSpec().strategy() == CanarySpec.ReleaseStrategy.BlueGreen;
+    blueGreen = isBlueGreen(canary);
     List<CanaryStep> steps = steps(canary);
     String annotation = canary.getMetadata().getAnnotations() == null ? null
         : canary.getMetadata().getAnnotations().get(Canary.ACTION_ANNOTATION);
@@ -395,8 +394,16 @@ final class ReleasePlanner {
 
   /** Blue-green after the switch: the old pool is kept whole, and an abort switches back, until scaleDownDelay is over. */
   private boolean rollbackWindowOpen(CanaryStatus status) {
-    return blueGreen && status.phase() == CanaryPhase.Draining
+    return blueGreen && inRollbackWindow(status);
+  }
+
+  private boolean inRollbackWindow(CanaryStatus status) {
+    return status.phase() == CanaryPhase.Draining
         && now.isBefore(Instant.parse(status.stepStartedAt()).plus(scaleDownDelay()));
+  }
+
+  private static boolean isBlueGreen(Canary canary) {
+    return canary.getSpec().strategy() == CanarySpec.ReleaseStrategy.BlueGreen;
   }
 
   /**
