@@ -54,14 +54,14 @@ class RoutedRestartSafetyTest {
       Analysis analysis = new Analysis(List.of(new AnalysisTemplate("error-rate", null,
           new AnalysisTemplate.WebQuery("http://127.0.0.1:" + metrics.getAddress().getPort() + "/error-rate", "/errorRate"),
           "result < 0.01", null, "1s", 2, 0, 0)));
-      r.createReady("1.0", 3, blueGreen(true, "error-rate", false, "3s", null), analysis, null);
-      cluster.kubelet().behaveFor("chat:2.0", PodBehaviour.slowStart(Duration.ofSeconds(2)));
+      r.createReady("1.0", 3, blueGreen(true, "error-rate", false, "2s", null), analysis, null);
+      cluster.kubelet().behaveFor("chat:2.0", PodBehaviour.slowStart(Duration.ofSeconds(1)));
 
       try (ClusterHistory history = ClusterHistory.record(r.client(), r.namespace(), false);
           Releases.CanaryRecorder seen = r.recordCanaries()) {
         r.release("2.0");
 
-        // While the new pool comes up (its pods take 2 s to get ready).
+        // While the new pool comes up (its pods take a second to get ready).
         r.awaitCanary("chat-2.0", s -> s.phase() == CanaryPhase.Progressing);
         cluster.restartOperator();
 
@@ -78,7 +78,7 @@ class RoutedRestartSafetyTest {
         // Inside the rollback window, and down until it would have ended: the new operator sees it is over.
         CanaryStatus window = r.awaitCanary("chat-2.0", s -> s.phase() == CanaryPhase.Draining);
         cluster.stopOperator();
-        Instant windowEnds = Instant.parse(window.stepStartedAt()).plusSeconds(3);
+        Instant windowEnds = Instant.parse(window.stepStartedAt()).plusSeconds(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(windowEnds));
         assertThat(r.pool("1.0")).get().as("nothing moves without an operator")
             .satisfies(p -> assertThat(Releases.desired(p)).isEqualTo(3));
@@ -130,7 +130,7 @@ class RoutedRestartSafetyTest {
     GatewayApiReleaseTest.createRoute(r);
     JsonNode asWritten = GatewayApiReleaseTest.rawRoute(r);
     r.createReady("1.0", 3, Releases.gatewayCanary(GatewayApiReleaseTest.ROUTE, null,
-        setWeight(33), pause(null), setWeight(66), pause("2s")));
+        setWeight(33), pause(null), setWeight(66), pause("1s")));
 
     try (ClusterHistory history = ClusterHistory.record(r.client(), r.namespace(), true);
         Releases.CanaryRecorder seen = r.recordCanaries()) {
@@ -142,7 +142,7 @@ class RoutedRestartSafetyTest {
 
       // At the hold: the promote arrives while no operator runs; the next pods of 3.0 get ready slowly.
       r.awaitCanary("chat-3.0", s -> s.phase() == CanaryPhase.Paused && s.currentStep() == 1);
-      cluster.kubelet().behaveFor("chat:3.0", PodBehaviour.slowStart(Duration.ofSeconds(2)));
+      cluster.kubelet().behaveFor("chat:3.0", PodBehaviour.slowStart(Duration.ofSeconds(1)));
       cluster.stopOperator();
       r.act("chat-3.0", "promote");
       cluster.startOperator();
@@ -155,7 +155,7 @@ class RoutedRestartSafetyTest {
       CanaryStatus pausing = r.awaitCanary("chat-3.0", s -> s.currentStep() >= 3);
       cluster.stopOperator();
       if (pausing.currentStep() == 3) {
-        Instant pauseEnds = Instant.parse(pausing.stepStartedAt()).plusSeconds(2);
+        Instant pauseEnds = Instant.parse(pausing.stepStartedAt()).plusSeconds(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(pauseEnds));
         assertThat(r.canary("chat-3.0").getStatus().currentStep()).as("nothing moves without an operator").isEqualTo(3);
       }
