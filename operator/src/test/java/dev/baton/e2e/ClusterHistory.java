@@ -187,8 +187,21 @@ final class ClusterHistory implements AutoCloseable {
    * would have routed to at each moment.
    */
   List<Integer> readyEndpointCounts(String service) {
+    return readyEndpoints(service).stream().map(EndpointCount::ready).toList();
+  }
+
+  /** A Service's ready endpoints as of one EndpointSlice change. */
+  record EndpointCount(long resourceVersion, int ready) {}
+
+  /** The ready endpoints of a Service just before {@code resourceVersion} was written (0 before any slice). */
+  int readyEndpointsBefore(String service, long resourceVersion) {
+    return readyEndpoints(service).stream().filter(c -> c.resourceVersion() < resourceVersion)
+        .reduce((a, b) -> b).map(EndpointCount::ready).orElse(0);
+  }
+
+  private List<EndpointCount> readyEndpoints(String service) {
     Map<String, Integer> bySlice = new LinkedHashMap<>();
-    List<Integer> counts = new ArrayList<>();
+    List<EndpointCount> counts = new ArrayList<>();
     for (Version v : all()) {
       if (!v.kind().equals("EndpointSlice") || v.object().getMetadata().getLabels() == null
           || !service.equals(v.object().getMetadata().getLabels().get("kubernetes.io/service-name"))) {
@@ -197,7 +210,7 @@ final class ClusterHistory implements AutoCloseable {
       EndpointSlice slice = (EndpointSlice) v.object();
       bySlice.put(v.name(), v.deleted() || slice.getEndpoints() == null ? 0 : (int) slice.getEndpoints().stream()
           .filter(e -> e.getConditions() != null && Boolean.TRUE.equals(e.getConditions().getReady())).count());
-      counts.add(bySlice.values().stream().mapToInt(Integer::intValue).sum());
+      counts.add(new EndpointCount(v.resourceVersion(), bySlice.values().stream().mapToInt(Integer::intValue).sum()));
     }
     return counts;
   }
