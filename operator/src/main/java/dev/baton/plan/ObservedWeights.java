@@ -21,10 +21,20 @@ final class ObservedWeights {
   private ObservedWeights() {}
 
   static int of(ApplicationSnapshot snapshot, String version) {
+    OptionalInt routed = routedShare(snapshot, version);
+    return routed.isPresent() ? routed.getAsInt() : podShare(snapshot, version);
+  }
+
+  /**
+   * The version's share as a selector or a route gives it: blue-green's Service {@code <app>} selecting one version,
+   * or the HTTPRoute's weights on {@code <app>-stable} and {@code <app>-canary}. Empty when traffic goes by pod share
+   * (the replica-ratio router, or a route Baton cannot read).
+   */
+  static OptionalInt routedShare(ApplicationSnapshot snapshot, String version) {
     String app = snapshot.application().getMetadata().getName();
     Optional<String> active = selectedVersion(snapshot.stableService());
     if (active.isPresent()) {
-      return version.equals(active.get()) ? 100 : 0; // blue-green: the Service selects one version
+      return OptionalInt.of(version.equals(active.get()) ? 100 : 0); // blue-green: the Service selects one version
     }
     if (TrafficRouters.usesGatewayApi(snapshot.application()) && RouteBackends.problem(snapshot.application()).isEmpty()) {
       OptionalInt canaryShare = GatewayApiRoutes.canaryShare(snapshot.traffic().httpRoute(),
@@ -32,11 +42,11 @@ final class ObservedWeights {
       Optional<String> stable = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.stableService(app))));
       Optional<String> canary = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.canaryService(app))));
       if (canaryShare.isPresent() && stable.isPresent() && canary.isPresent()) {
-        return (version.equals(canary.get()) ? canaryShare.getAsInt() : 0)
-            + (version.equals(stable.get()) ? 100 - canaryShare.getAsInt() : 0);
+        return OptionalInt.of((version.equals(canary.get()) ? canaryShare.getAsInt() : 0)
+            + (version.equals(stable.get()) ? 100 - canaryShare.getAsInt() : 0));
       }
     }
-    return podShare(snapshot, version);
+    return OptionalInt.empty();
   }
 
   /**

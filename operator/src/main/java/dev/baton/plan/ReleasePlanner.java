@@ -60,6 +60,7 @@ final class ReleasePlanner {
   private final Instant now;
   private final int replicas;
   private final Map<String, Measurement> measurements;
+  private final ApplicationSnapshot snapshot;
   private final ObservedTraffic traffic;
   private final Map<String, Service> services;
   private final TrafficRouter router;
@@ -72,6 +73,7 @@ final class ReleasePlanner {
   private TrafficTarget target;
 
   private ReleasePlanner(Application app, String desired, String stable, ApplicationSnapshot snapshot, Instant now) {
+    this.snapshot = snapshot;
     this.measurements = snapshot.measurements();
     this.traffic = snapshot.traffic();
     this.services = snapshot.services();
@@ -104,6 +106,7 @@ final class ReleasePlanner {
               + " is removed")));
       keep.put(stable, replicas);
       target = TrafficTarget.settled(stable, app.getSpec().strategyOrDefault().usesBlueGreen());
+      keepPoolsTrafficStillReaches();
       pruneHistory(current.map(c -> c.getMetadata().getName()).orElse(null), current.isPresent());
       return decision(stable, current);
     }
@@ -126,6 +129,7 @@ final class ReleasePlanner {
       keep.put(desired, replicas);
       target = TrafficTarget.settled(desired, blueGreen);
     }
+    keepPoolsTrafficStillReaches();
     if (canary.getMetadata().getResourceVersion() != null && !Objects.equals(before, after)) {
       actions.add(0, new Action.UpdateCanaryStatus(canary, after));
     }
@@ -520,6 +524,22 @@ final class ReleasePlanner {
         if (!poolAt(stable, replicas)) {
           keep.put(desired, specReplicas(desired).orElse(0));
         }
+      }
+    }
+  }
+
+  /**
+   * A pool that the Service {@code <app>} (blue-green) or the route (Gateway API) still sends traffic to, as
+   * observed, is kept as it is even when the release no longer needs it (an abort, a rollback, a superseded
+   * release): this reconcile moves the traffic off it, and its pods are drained once that is observed. Draining
+   * them in the same pass would take them out of the Service that still receives the traffic, leaving it without
+   * endpoints until the selector or the route write lands. With the replica-ratio router a pool's share is its
+   * serving pods, so draining them is what moves its traffic: nothing to wait for.
+   */
+  private void keepPoolsTrafficStillReaches() {
+    for (String version : pools.keySet()) {
+      if (!keep.containsKey(version) && ObservedWeights.routedShare(snapshot, version).orElse(0) > 0) {
+        keep.put(version, specReplicas(version).orElse(0));
       }
     }
   }

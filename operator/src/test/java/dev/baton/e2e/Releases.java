@@ -2,18 +2,22 @@ package dev.baton.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.api.Analysis;
 import dev.baton.api.Application;
 import dev.baton.api.ApplicationSpec;
+import dev.baton.api.BlueGreenStrategy;
 import dev.baton.api.Canary;
 import dev.baton.api.CanaryStatus;
 import dev.baton.api.CanaryStep;
 import dev.baton.api.CanaryStrategy;
 import dev.baton.api.CanaryStrategy.StableScaling;
 import dev.baton.api.Strategy;
+import dev.baton.api.TrafficRouting;
 import dev.baton.resources.Labels;
 import dev.baton.testing.Applications;
 import dev.baton.testing.BatonTestCluster;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -29,7 +33,7 @@ import java.util.function.Predicate;
 
 /**
  * What a user does and sees during a release, on one namespace of a {@link BatonTestCluster}: create a
- * chat Application, change its image, annotate its Canary, read Canaries, pools and Events.
+ * chat Application, change its image, annotate its Canary, read Canaries, pools, Services and Events.
  */
 final class Releases {
 
@@ -38,10 +42,17 @@ final class Releases {
 
   private final BatonTestCluster cluster;
   private final String ns;
+  private final String app;
 
   Releases(BatonTestCluster cluster, String namespace) {
+    this(cluster, namespace, "chat");
+  }
+
+  /** For an Application created by the test itself (an example file), named {@code application}. */
+  Releases(BatonTestCluster cluster, String namespace, String application) {
     this.cluster = cluster;
     this.ns = namespace;
+    this.app = application;
   }
 
   String namespace() {
@@ -57,20 +68,47 @@ final class Releases {
     return new Strategy(new CanaryStrategy(List.of(steps), scaling), null, null, progressDeadline);
   }
 
+  /** A blue-green strategy (null: the field's default). */
+  static Strategy blueGreen(Boolean previewService, String prePromotionAnalysis, Boolean autoPromote,
+      String scaleDownDelay, String progressDeadline) {
+    return new Strategy(null, new BlueGreenStrategy(previewService, prePromotionAnalysis, autoPromote, scaleDownDelay),
+        null, progressDeadline);
+  }
+
+  /** A canary strategy whose weights go on the HTTPRoute {@code httpRoute} (port: the Service's first). */
+  static Strategy gatewayCanary(String httpRoute, String progressDeadline, CanaryStep... steps) {
+    return new Strategy(new CanaryStrategy(List.of(steps), null), null,
+        new TrafficRouting(null, new TrafficRouting.GatewayApi(httpRoute, null)), progressDeadline);
+  }
+
   /** Creates the chat Application at {@code version} and waits until it is Ready: the stable version. */
   Application createReady(String version, int replicas, Strategy strategy) {
-    return createReady(version, replicas, strategy, null);
+    return createReady(version, replicas, strategy, null, null);
   }
 
   Application createReady(String version, int replicas, Strategy strategy, Integer releaseHistoryLimit) {
-    Application app = Applications.chat(ns, REGISTRY + version, replicas);
-    ApplicationSpec s = app.getSpec();
-    app.setSpec(new ApplicationSpec(s.version(), s.replicas(), s.template(), s.service(), strategy, s.drain(), s.analysis(),
-        releaseHistoryLimit));
-    client().resource(app).create();
-    cluster.awaitCondition(ns, "chat", "Ready", "True");
+    return createReady(version, replicas, strategy, null, releaseHistoryLimit);
+  }
+
+  Application createReady(String version, int replicas, Strategy strategy, Analysis analysis,
+      Integer releaseHistoryLimit) {
+    create(version, replicas, strategy, analysis, releaseHistoryLimit);
+    cluster.awaitCondition(ns, app, "Ready", "True");
     await().atMost(PATIENCE).until(() -> version.equals(application().getStatus().stableVersion()));
     return application();
+  }
+
+  /** Creates the chat Application at {@code version}, without waiting for anything. */
+  void create(String version, int replicas, Strategy strategy, Analysis analysis) {
+    create(version, replicas, strategy, analysis, null);
+  }
+
+  private void create(String version, int replicas, Strategy strategy, Analysis analysis, Integer releaseHistoryLimit) {
+    Application chat = Applications.chat(ns, REGISTRY + version, replicas);
+    ApplicationSpec s = chat.getSpec();
+    chat.setSpec(new ApplicationSpec(s.version(), s.replicas(), s.template(), s.service(), strategy, s.drain(), analysis,
+        releaseHistoryLimit));
+    client().resource(chat).create();
   }
 
   /**
@@ -79,7 +117,7 @@ final class Releases {
    * (no resourceVersion: the operator writes the status meanwhile, and a user's patch does not conflict with that).
    */
   void release(String version) {
-    client().resources(Application.class).inNamespace(ns).withName("chat").patch(PatchContext.of(PatchType.JSON),
+    client().resources(Application.class).inNamespace(ns).withName(app).patch(PatchContext.of(PatchType.JSON),
         "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"" + REGISTRY + version
             + "\"}]");
   }
@@ -91,7 +129,7 @@ final class Releases {
   }
 
   Application application() {
-    return cluster.application(ns, "chat");
+    return cluster.application(ns, app);
   }
 
   Canary canary(String name) {
@@ -112,7 +150,7 @@ final class Releases {
   }
 
   Optional<Deployment> pool(String version) {
-    return Optional.ofNullable(client().apps().deployments().inNamespace(ns).withName("chat-" + version).get());
+    return Optional.ofNullable(client().apps().deployments().inNamespace(ns).withName(app + "-" + version).get());
   }
 
   List<String> poolNames() {
@@ -130,7 +168,7 @@ final class Releases {
 
   /** Pods of the version that are Ready, as the kubelet reports them. */
   long readyPods(String version) {
-    return client().pods().inNamespace(ns).withLabel(Labels.APPLICATION, "chat").list().getItems().stream()
+    return client().pods().inNamespace(ns).withLabel(Labels.APPLICATION, app).list().getItems().stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .filter(p -> p.getSpec().getContainers().get(0).getImage().equals(REGISTRY + version))
         .filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
@@ -140,11 +178,34 @@ final class Releases {
 
   /** Ready endpoints of the stable Service: the pods that receive new connections, as kube-proxy sees them. */
   int servingEndpoints() {
+    return readyEndpointPods(app).size();
+  }
+
+  /** The pods behind the ready endpoints of a Service, by name: where kube-proxy sends its new connections. */
+  List<String> readyEndpointPods(String service) {
     return client().discovery().v1().endpointSlices().inNamespace(ns)
-        .withLabel("kubernetes.io/service-name", "chat").list().getItems().stream()
+        .withLabel("kubernetes.io/service-name", service).list().getItems().stream()
         .flatMap(slice -> slice.getEndpoints() == null ? java.util.stream.Stream.empty() : slice.getEndpoints().stream())
         .filter(e -> e.getConditions() != null && Boolean.TRUE.equals(e.getConditions().getReady()))
-        .mapToInt(e -> 1).sum();
+        .map(e -> e.getTargetRef() == null ? "?" : e.getTargetRef().getName())
+        .sorted().toList();
+  }
+
+  /** The versions of the pods behind a Service's ready endpoints, one entry per endpoint, sorted. */
+  List<String> readyEndpointVersions(String service) {
+    return readyEndpointPods(service).stream()
+        .map(pod -> Optional.ofNullable(client().pods().inNamespace(ns).withName(pod).get())
+            .map(p -> p.getMetadata().getLabels().get(Labels.POOL_VERSION)).orElse("gone:" + pod))
+        .sorted().toList();
+  }
+
+  Optional<Service> service(String name) {
+    return Optional.ofNullable(client().services().inNamespace(ns).withName(name).get());
+  }
+
+  /** The version a Service selects ({@code baton.dev/version} in its selector), empty when it selects every version. */
+  Optional<String> selectedVersion(String service) {
+    return service(service).map(s -> s.getSpec().getSelector()).map(selector -> selector.get(Labels.POOL_VERSION));
   }
 
   List<String> eventReasons() {

@@ -173,7 +173,14 @@ class BlueGreenPlannerTest {
       assertThat(serviceUpdate(plan, "chat")).hasValueSatisfying(s ->
           assertThat(s.getSpec().getSelector()).containsEntry(Labels.POOL_VERSION, "1.0"));
       assertThat(drainStarts(plan, "1.0")).isEmpty();
-      assertThat(drainStarts(plan, "1.1")).as("the old pool is whole, so the new one goes at once").isNotEmpty();
+      assertThat(drainStarts(plan, "1.1")).as("the Service still selects 1.1 as observed: its pods stay until it does not")
+          .isEmpty();
+
+      Plan switchedBack = release(app).withCanaryPool(4, 4).withCanary(canary(app, canaryStatus(plan))).plan();
+
+      assertThat(serviceUpdate(switchedBack, "chat")).isEmpty();
+      assertThat(drainStarts(switchedBack, "1.1")).as("the old pool is whole and serves, so the new one goes at once")
+          .isNotEmpty();
     }
 
     @Test
@@ -228,6 +235,7 @@ class BlueGreenPlannerTest {
       assertThat(canaryStatus(plan).phase()).isEqualTo(CanaryPhase.RolledBack);
       assertThat(serviceUpdate(plan, "chat")).hasValueSatisfying(s ->
           assertThat(s.getSpec().getSelector()).containsEntry(Labels.POOL_VERSION, "1.0"));
+      assertThat(drainStarts(plan, "1.1")).as("not while the Service selects 1.1").isEmpty();
     }
   }
 
