@@ -8,6 +8,7 @@ import dev.baton.analysis.Variables;
 import dev.baton.api.AnalysisTemplate;
 import dev.baton.api.Canary;
 import dev.baton.api.CanaryPhase;
+import dev.baton.api.CanarySpec;
 import dev.baton.api.CanaryStatus;
 import dev.baton.api.CanaryStatus.AnalysisResult;
 import dev.baton.api.CanaryStep;
@@ -82,7 +83,7 @@ public final class SnapshotReader {
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(Labels.POOL_VERSION)));
     return new ApplicationSnapshot(app, pools, services, budgets, canaries, pods,
-        countConnections(app, pods, watches), measure(app, canaries.values(), analysis, now), conflicts,
+        countConnections(app, pods, watches), measure(app, canaries.values(), pools, analysis, now), conflicts,
         observeTraffic(app, client));
   }
 
@@ -111,8 +112,8 @@ public final class SnapshotReader {
    * Takes the measurement of every running Canary whose current step is an analysis due now: like the
    * connection counts, it is part of what is observed, so the plan that judges it stays pure.
    */
-  private static Map<String, Measurement> measure(Application app, Collection<Canary> canaries, AnalysisRunner analysis,
-      Instant now) {
+  private static Map<String, Measurement> measure(Application app, Collection<Canary> canaries,
+      Map<String, Deployment> pools, AnalysisRunner analysis, Instant now) {
     Map<String, Measurement> measurements = new HashMap<>();
     for (Canary canary : canaries) {
       CanaryStatus status = canary.getStatus();
@@ -120,6 +121,10 @@ public final class SnapshotReader {
       if (status == null || status.phase() != CanaryPhase.Progressing || steps == null || status.currentStep() == null
           || status.currentStep() >= steps.size() || steps.get(status.currentStep()).analysis() == null) {
         continue;
+      }
+      if (canary.getSpec().strategy() == CanarySpec.ReleaseStrategy.BlueGreen
+          && !isWhole(pools.get(canary.getSpec().toVersion()), app.getSpec().replicasOrDefault())) {
+        continue; // no blue-green step runs before the new pool is up whole: a measurement now would be thrown away
       }
       int step = status.currentStep();
       String name = steps.get(step).analysis().templateName();
@@ -138,6 +143,11 @@ public final class SnapshotReader {
       }
     }
     return measurements;
+  }
+
+  private static boolean isWhole(Deployment pool, int replicas) {
+    return pool != null && pool.getStatus() != null && pool.getStatus().getReadyReplicas() != null
+        && pool.getStatus().getReadyReplicas() >= replicas;
   }
 
   /**
