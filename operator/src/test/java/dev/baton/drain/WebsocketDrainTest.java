@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Baton's reason to exist, with real traffic: 1,000 websocket clients connected through a kube-proxy-like
- * load balancer to real servers behind the simulated pods of v1, then a release to v2. Every old pod is
- * taken out of the Service, signalled over HTTP and watched until its connections are gone before it is
- * removed, at most {@code maxConcurrent} at a time.
+ * load balancer to real servers behind the simulated pods of v1, then a release to v2. Once v2 is ready, the
+ * whole old pool leaves the Service at once (isolation), then every old pod is signalled over HTTP and watched
+ * until its connections are gone before it is removed, at most {@code maxConcurrent} at a time.
  */
 class WebsocketDrainTest {
 
@@ -71,15 +71,23 @@ class WebsocketDrainTest {
           });
           TrafficReport report = TrafficReport.of(fleet, servers);
           LOG.info("websocket drain figures:\n{}", report.toMarkdown());
+          servers.stats().forEach(st -> LOG.info("pod {} {}: {} closed gracefully, signalled {}, drained {}", st.pod(),
+              st.version(), st.closedGracefully(), st.drainSignalledAt().orElse(null), st.drainedAt().orElse(null)));
           writeFigures(report);
 
           assertThat(fleet.abruptCloses()).as("every close is a close frame sent after the signal; abrupt by pod: %s,"
               + " events: %s", fleet.abruptClosesByPod(), events(ns)).isZero();
           assertThat(fleet.gaveUp()).isEmpty();
+          // Isolation: every old pod left the Service before the first signal (endpointPropagationDelay after), so a
+          // signalled pod's clients reconnect to 2.0.0 only, which is never drained: each client reconnects exactly
+          // once. Without isolation, clients of the first drained pods landed on old pods drained later (1,166).
+          assertThat(fleet.reconnects()).as("reconnects: one per client, none drained twice").isEqualTo(CLIENTS);
+          assertThat(fleet.gracefulCloses()).as("sessions ended by a drain").isEqualTo(CLIENTS);
           assertThat(servers.peakConcurrentDrains()).as("pods draining at once").isBetween(1, MAX_CONCURRENT);
           // Each drained pod lets its clients go over its drain period (1 s), and the next pod in the same drain slot
-          // is signalled only after endpointPropagationDelay (1 s) more: in any one second at most maxConcurrent
-          // pods' worth of clients reconnect.
+          // is signalled only once the watch has counted the previous one empty (an isolated pod left the endpoints
+          // long before and does not wait for them again): in any one second at most maxConcurrent pods' worth of
+          // clients reconnect.
           long busiestDrainedPod = servers.stats().stream().filter(st -> st.version().equals("1.0.0"))
               .mapToLong(st -> st.closedGracefully()).max().orElseThrow();
           assertThat(fleet.peakReconnectsPerSecond()).as("peak reconnects per second")
