@@ -41,8 +41,8 @@ final class ObservedWeights {
 
   /**
    * The version's share of the application's ready serving pods: the traffic it gets through the stable
-   * Service. Pods out of the Services (draining) do not count; without observed pods, the Deployments'
-   * ready counts stand in.
+   * Service. Pods out of the Services (isolated or draining) do not count; without observed pods, the
+   * Deployments' ready counts stand in.
    */
   private static int podShare(ApplicationSnapshot snapshot, String version) {
     boolean podsSeen = snapshot.pods().values().stream().anyMatch(list -> !list.isEmpty());
