@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -39,8 +40,10 @@ import java.util.TreeSet;
  * of a retired pool leave the Services at once: they are <em>isolated</em> ({@link PodDrainState.Stage#ISOLATED}),
  * keeping the connections they hold and getting no new ones. They are still <em>drained</em> (signalled,
  * watched) at most {@code maxConcurrent} at a time, isolated pods first. Isolation never happens while a
- * staying pool is short of ready pods: the retired pool's serving pods then go on taking clients and drain one
- * slot at a time as before, and are isolated once the staying pools are whole.
+ * staying pool is short of ready pods, nor while a Service or route other than the serving label may still send
+ * the retired pool traffic (blue-green's Service, the Gateway API route, until they are seen to have moved on: all
+ * its pods out at once would leave those without endpoints): the retired pool's serving pods then go on taking
+ * clients and drain one slot at a time as before, and are isolated once that no longer holds.
  *
  * <p>An isolated pod's drain clock (propagation delay, signal backoff, timeout) starts with its drain, but a
  * pod isolated at least {@code endpointPropagationDelay} before its drain starts has left the endpoints already
@@ -72,18 +75,27 @@ final class DrainPlanner {
     this.connections = connections;
   }
 
+  /** As below, with no pool routed to by more than its pods' serving label (the Services select serving pods). */
+  static Result plan(Drain drain, Map<String, Deployment> pools, Map<String, List<PodDrainState>> pods,
+      Map<String, Integer> targets, Map<String, WatchResult> connections, Instant now) {
+    return plan(drain, pools, pods, targets, Set.of(), connections, now);
+  }
+
   /**
    * @param pools the pools that exist, by version
    * @param pods the live (not terminating) pods of each pool, by version
    * @param targets the serving pods each pool should keep; a pool without a target is retired (0)
+   * @param routed the pools a Service or route may still send traffic to whatever their serving label says
+   *     (blue-green's Service, the Gateway API route, as observed): a retired pool among them is not isolated yet
    * @param connections the connection counts just taken from signalled draining pods, by pod name
    */
   static Result plan(Drain drain, Map<String, Deployment> pools, Map<String, List<PodDrainState>> pods,
-      Map<String, Integer> targets, Map<String, WatchResult> connections, Instant now) {
-    return new DrainPlanner(drain, now, connections).decide(pools, pods, targets);
+      Map<String, Integer> targets, Set<String> routed, Map<String, WatchResult> connections, Instant now) {
+    return new DrainPlanner(drain, now, connections).decide(pools, pods, targets, routed);
   }
 
-  private Result decide(Map<String, Deployment> pools, Map<String, List<PodDrainState>> pods, Map<String, Integer> targets) {
+  private Result decide(Map<String, Deployment> pools, Map<String, List<PodDrainState>> pods, Map<String, Integer> targets,
+      Set<String> routed) {
     TreeSet<String> versions = new TreeSet<>(pools.keySet());
     versions.addAll(targets.keySet());
     int drainingNow = 0;
@@ -129,7 +141,7 @@ final class DrainPlanner {
       victims.addAll(servingVictims);
       victims.forEach(v -> actions.add(new Action.StartDrain(v.pod(), version, now)));
 
-      List<PodDrainState> newlyIsolated = target == 0 && isolate
+      List<PodDrainState> newlyIsolated = target == 0 && isolate && !routed.contains(version)
           ? serving.stream().filter(p -> !servingVictims.contains(p)).toList()
           : List.of();
       newlyIsolated.forEach(p -> actions.add(new Action.IsolatePod(p.pod(), version, now)));

@@ -205,6 +205,25 @@ class IsolationPlannerTest {
     }
 
     @Test
+    void anAbortInsideTheWindowIsolatesTheNewPoolOnlyOnceTheServiceIsSeenBackOnTheOldOne() {
+      Application app = BlueGreenPlannerTest.app(STRATEGY);
+      Canary aborting = annotated(BlueGreenPlannerTest.canary(app, phase(at(0, 100, NOW.minusSeconds(60)),
+          CanaryPhase.Draining)), "abort");
+
+      Plan switchingBack = BlueGreenPlannerTest.switchedCluster(app, aborting).plan();
+      assertThat(drainStarts(switchingBack, "1.1")).as("a drain slot, as without isolation").hasSize(1);
+      assertThat(isolations(switchingBack, "1.1")).as("the Service chat still selects 1.1: it would have no endpoint")
+          .isEmpty();
+
+      Canary aborted = BlueGreenPlannerTest.canary(app, finished(phase(at(0, 100, NOW.minusSeconds(60)),
+          CanaryPhase.Draining), CanaryPhase.Aborted));
+      Plan switchedBack = BlueGreenPlannerTest.switchedCluster(app, aborted)
+          .withService(dev.baton.resources.ServiceFactory.stable(app, java.util.Optional.of("1.0"))).plan();
+      assertThat(drainStarts(switchedBack, "1.1")).hasSize(1);
+      assertThat(isolations(switchedBack, "1.1")).hasSize(3);
+    }
+
+    @Test
     void settingTheVersionBackAfterTheWindowPutsTheIsolatedPodsBack() {
       Application app = BlueGreenPlannerTest.app(STRATEGY);
       Canary switched = BlueGreenPlannerTest.canary(app, phase(at(0, 100, NOW.minus(Duration.ofMinutes(3))),
@@ -219,6 +238,38 @@ class IsolationPlannerTest {
 
       assertThat(restorations(plan, "1.0")).hasSize(3);
       assertThat(plan.actions()).noneMatch(a -> a instanceof Action.IsolatePod);
+    }
+  }
+
+  @Nested
+  class GatewayApi {
+
+    @Test
+    void anAbortedCanaryIsIsolatedOnlyOnceTheRouteIsSeenWithoutItsWeight() {
+      Canary aborting = annotated(GatewayApiReleasePlannerTest.canary(at(2, 50, NOW.minusSeconds(10))), "abort");
+
+      Plan weighted = GatewayApiReleasePlannerTest.release().withRoute(GatewayApiReleasePlannerTest.route(50, 50))
+          .withCanaryPool(2, 2).withCanaryService("1.1").withCanary(aborting).plan();
+      assertThat(canaryStatus(weighted).phase()).isEqualTo(CanaryPhase.Aborted);
+      assertThat(drainStarts(weighted, "1.1")).hasSize(1);
+      assertThat(isolations(weighted, "1.1")).as("the route still sends 50% to chat-canary, on 1.1").isEmpty();
+
+      Canary aborted = GatewayApiReleasePlannerTest.canary(finished(at(2, 50, NOW.minusSeconds(10)), CanaryPhase.Aborted));
+      Plan moved = GatewayApiReleasePlannerTest.release().withRoute(GatewayApiReleasePlannerTest.route(100, 0))
+          .withCanaryPool(2, 2).withCanaryService("1.1").withCanary(aborted).plan();
+      assertThat(drainStarts(moved, "1.1")).hasSize(1);
+      assertThat(isolations(moved, "1.1")).hasSize(1);
+    }
+
+    @Test
+    void theOldPoolIsIsolatedOnceTheRouteCarriesAllTrafficToTheNewOne() {
+      Plan plan = GatewayApiReleasePlannerTest.release().withRoute(GatewayApiReleasePlannerTest.route(0, 100))
+          .withCanaryPool(4, 4).withCanaryService("1.1")
+          .withCanary(GatewayApiReleasePlannerTest.canary(phase(at(4, 100, NOW.minusSeconds(5)), CanaryPhase.Draining)))
+          .plan();
+
+      assertThat(drainStarts(plan, "1.0")).hasSize(1);
+      assertThat(isolations(plan, "1.0")).hasSize(3);
     }
   }
 
