@@ -79,7 +79,7 @@ public record ApplicationStatus(
       @JsonPropertyDescription("Its pool's version.")
       String version,
 
-      @JsonPropertyDescription("When it left the Services (RFC 3339).")
+      @JsonPropertyDescription("When its drain started (RFC 3339); for an Isolated pod, when it left the Services.")
       String startedAt,
 
       @JsonPropertyDescription("When the drain signal reached it (RFC 3339).")
@@ -88,8 +88,13 @@ public record ApplicationStatus(
       @JsonPropertyDescription("Connections it still holds, as last counted (absent when not counted).")
       Long connections,
 
-      @JsonPropertyDescription("WaitingForEndpoints, Signalling, SignalFailing, Watching or Finished.")
-      String stage) {}
+      @JsonPropertyDescription("Isolated (out of the Services, waiting for a drain slot), WaitingForEndpoints,"
+          + " Signalling, SignalFailing, Watching or Finished.")
+      String stage) {
+
+    /** The stage of a pod out of the Services whose drain has not started: it waits for a drain slot. */
+    public static final String ISOLATED = "Isolated";
+  }
 
   /** One pool: the Deployment of one version. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,6 +2,7 @@ package dev.baton.plan;
 
 import dev.baton.api.Canary;
 import dev.baton.api.CanaryStatus;
+import dev.baton.resources.Labels;
 import dev.baton.traffic.GatewayApiRoutes;
 import dev.baton.traffic.RouteBackends;
 import dev.baton.traffic.TrafficSplit;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One change to the cluster, applied with one idempotent API call. The planner returns them; the
@@ -128,10 +130,41 @@ public sealed interface Action {
   }
 
   /**
-   * Take a pod out of the Services to drain it: the serving label goes to "false" (the Services select
-   * on it, the ReplicaSet does not), the drain's start time is recorded and the pod gets the lowest
-   * deletion cost now, not just before the scale-down, since the ReplicaSet's cache may lag
-   * (kubernetes#126138).
+   * Take a pod of a pool retired whole out of the Services ahead of its drain: the serving label goes to "false",
+   * the time is recorded ({@code baton.dev/drain-isolated-at}) and the pod gets the isolated deletion cost. Its
+   * drain starts later, when a drain slot is free ({@link StartDrain}); meanwhile it keeps its connections and gets
+   * no new ones, so the clients of the pods drained before it reconnect only to pods that stay.
+   */
+  record IsolatePod(Pod pod, String version, Instant at) implements Action {
+    public String reason() {
+      return "PodIsolated";
+    }
+
+    public String describe() {
+      return "Took pod " + pod.getMetadata().getName() + " (" + version + ") out of the Services ahead of its drain:"
+          + " its pool is retired and the pools that stay are ready";
+    }
+  }
+
+  /**
+   * Put an isolated pod (drain not started) back in the Services: serving "true", the isolation annotation
+   * removed, the deletion cost back to what the pool's template says ({@code deletionCost}, null: none).
+   */
+  record RestorePod(Pod pod, String version, String deletionCost, String why) implements Action {
+    public String reason() {
+      return "PodRestored";
+    }
+
+    public String describe() {
+      return "Put pod " + pod.getMetadata().getName() + " (" + version + ") back in the Services before its drain"
+          + " started: " + why;
+    }
+  }
+
+  /**
+   * Start a pod's drain: the serving label goes to "false" (the Services select on it, the ReplicaSet does not;
+   * an isolated pod is out already), the drain's start time is recorded and the pod gets the draining deletion
+   * cost now, not just before the scale-down, since the ReplicaSet's cache may lag (kubernetes#126138).
    */
   record StartDrain(Pod pod, String version, Instant at) implements Action {
     public String reason() {
@@ -139,7 +172,12 @@ public sealed interface Action {
     }
 
     public String describe() {
-      return "Took pod " + pod.getMetadata().getName() + " (" + version + ") out of the Services to drain its connections";
+      Map<String, String> annotations = pod.getMetadata().getAnnotations();
+      String isolatedAt = annotations == null ? null : annotations.get(Labels.DRAIN_ISOLATED_ANNOTATION);
+      return isolatedAt != null
+          ? "Started to drain pod " + pod.getMetadata().getName() + " (" + version + "), out of the Services since "
+              + isolatedAt
+          : "Took pod " + pod.getMetadata().getName() + " (" + version + ") out of the Services to drain its connections";
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -70,7 +71,7 @@ public final class ApplicationPlanner {
       planDesiredPool(app, version, kept.get(version), snapshot.pools().get(version), actions);
     }
     DrainPlanner.Result drains = DrainPlanner.plan(app.getSpec().drainOrDefault(), snapshot.pools(),
-        podStates(snapshot), kept, snapshot.connections(), now);
+        podStates(snapshot), kept, routedBeyondServingLabel(snapshot), snapshot.connections(), now);
     actions.addAll(drains.actions());
     sizePools(snapshot, kept, drains.replicas(), actions);
     TrafficTarget target = release.map(ReleasePlanner.Decision::traffic)
@@ -130,6 +131,12 @@ public final class ApplicationPlanner {
         actions.add(new Action.DeletePool(pool.getMetadata().getName()));
       }
     });
+  }
+
+  /** The pools that a Service or route may still send traffic to whatever their pods' serving label says. */
+  private static Set<String> routedBeyondServingLabel(ApplicationSnapshot snapshot) {
+    return snapshot.pools().keySet().stream().filter(v -> ObservedWeights.routedBeyondServingLabel(snapshot, v))
+        .collect(Collectors.toSet());
   }
 
   /** The pods of each pool with their drain state; pods the Deployment has but the cache has not seen yet count as serving. */

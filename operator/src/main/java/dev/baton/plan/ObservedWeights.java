@@ -31,28 +31,57 @@ final class ObservedWeights {
    * (the replica-ratio router, or a route Baton cannot read).
    */
   static OptionalInt routedShare(ApplicationSnapshot snapshot, String version) {
-    String app = snapshot.application().getMetadata().getName();
     Optional<String> active = selectedVersion(snapshot.stableService());
     if (active.isPresent()) {
       return OptionalInt.of(version.equals(active.get()) ? 100 : 0); // blue-green: the Service selects one version
     }
-    if (TrafficRouters.usesGatewayApi(snapshot.application()) && RouteBackends.problem(snapshot.application()).isEmpty()) {
-      OptionalInt canaryShare = GatewayApiRoutes.canaryShare(snapshot.traffic().httpRoute(),
-          RouteBackends.of(snapshot.application()));
-      Optional<String> stable = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.stableService(app))));
-      Optional<String> canary = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.canaryService(app))));
-      if (canaryShare.isPresent() && stable.isPresent() && canary.isPresent()) {
-        return OptionalInt.of((version.equals(canary.get()) ? canaryShare.getAsInt() : 0)
-            + (version.equals(stable.get()) ? 100 - canaryShare.getAsInt() : 0));
-      }
+    if (TrafficRouters.usesGatewayApi(snapshot.application())) {
+      return routeShare(snapshot, version);
     }
     return OptionalInt.empty();
   }
 
   /**
+   * Whether something other than the serving label may still send {@code version} new connections, as observed:
+   * blue-green's Service selecting that version, or the Gateway API route giving it a share (or a route that cannot
+   * be read: then nobody can tell, so it may). Otherwise the Services select serving pods, and taking a pod out of
+   * them is all it takes. A retired pool is isolated only once nothing routes to it this way: were its pods all out
+   * of the Services while the route or the Service still pointed at them, new connections would find no endpoint
+   * until the route or the Service caught up.
+   */
+  static boolean routedBeyondServingLabel(ApplicationSnapshot snapshot, String version) {
+    Optional<String> active = selectedVersion(snapshot.stableService());
+    if (active.isPresent()) {
+      return version.equals(active.get());
+    }
+    if (TrafficRouters.usesGatewayApi(snapshot.application())) {
+      OptionalInt share = routeShare(snapshot, version);
+      return share.isEmpty() || share.getAsInt() > 0;
+    }
+    return false;
+  }
+
+  /** The version's share of the HTTPRoute, through the router Services as they select now; empty if unknown. */
+  private static OptionalInt routeShare(ApplicationSnapshot snapshot, String version) {
+    if (RouteBackends.problem(snapshot.application()).isPresent()) {
+      return OptionalInt.empty();
+    }
+    String app = snapshot.application().getMetadata().getName();
+    OptionalInt canaryShare = GatewayApiRoutes.canaryShare(snapshot.traffic().httpRoute(),
+        RouteBackends.of(snapshot.application()));
+    Optional<String> stable = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.stableService(app))));
+    Optional<String> canary = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.canaryService(app))));
+    if (canaryShare.isEmpty() || stable.isEmpty() || canary.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of((version.equals(canary.get()) ? canaryShare.getAsInt() : 0)
+        + (version.equals(stable.get()) ? 100 - canaryShare.getAsInt() : 0));
+  }
+
+  /**
    * The version's share of the application's ready serving pods: the traffic it gets through the stable
-   * Service. Pods out of the Services (draining) do not count; without observed pods, the Deployments'
-   * ready counts stand in.
+   * Service. Pods out of the Services (isolated or draining) do not count; without observed pods, the
+   * Deployments' ready counts stand in.
    */
   private static int podShare(ApplicationSnapshot snapshot, String version) {
     boolean podsSeen = snapshot.pods().values().stream().anyMatch(list -> !list.isEmpty());

@@ -10,12 +10,18 @@ import java.util.Optional;
  * Where a pod is in its drain, read from its labels and annotations: the drain's memory lives on the pod
  * itself, so an operator restarted mid-drain neither signals a pod twice nor forgets one.
  */
-record PodDrainState(Pod pod, Stage stage, Instant startedAt, Instant signalledAt, int signalFailures,
-    Instant lastSignalFailure) {
+record PodDrainState(Pod pod, Stage stage, Instant isolatedAt, Instant startedAt, Instant signalledAt,
+    int signalFailures, Instant lastSignalFailure) {
 
   enum Stage {
     /** In the Services, no drain. */
     SERVING,
+    /**
+     * Out of the Services ahead of its drain (its pool is retired whole): it keeps the connections it has and gets
+     * no new ones, waiting for a drain slot. Not draining: it does not count against {@code maxConcurrent}, and
+     * the drain's clock (propagation delay, signal backoff, timeout) starts only when its drain does.
+     */
+    ISOLATED,
     /** Out of the Services; being signalled or watched. */
     DRAINING,
     /** Drained (or timed out): may be removed. */
@@ -25,12 +31,14 @@ record PodDrainState(Pod pod, Stage stage, Instant startedAt, Instant signalledA
   static PodDrainState of(Pod pod) {
     Map<String, String> annotations = pod.getMetadata().getAnnotations() == null ? Map.of()
         : pod.getMetadata().getAnnotations();
+    Instant isolated = time(annotations.get(Labels.DRAIN_ISOLATED_ANNOTATION));
     Instant started = time(annotations.get(Labels.DRAIN_STARTED_ANNOTATION));
-    Stage stage = started == null ? Stage.SERVING
-        : annotations.containsKey(Labels.DRAIN_FINISHED_ANNOTATION) ? Stage.FINISHED : Stage.DRAINING;
+    Stage stage = started != null
+        ? annotations.containsKey(Labels.DRAIN_FINISHED_ANNOTATION) ? Stage.FINISHED : Stage.DRAINING
+        : isolated != null ? Stage.ISOLATED : Stage.SERVING;
     int failures = Optional.ofNullable(annotations.get(Labels.DRAIN_SIGNAL_FAILURES_ANNOTATION))
         .map(PodDrainState::parseInt).orElse(0);
-    return new PodDrainState(pod, stage, started, time(annotations.get(Labels.DRAIN_SIGNALLED_ANNOTATION)), failures,
+    return new PodDrainState(pod, stage, isolated, started, time(annotations.get(Labels.DRAIN_SIGNALLED_ANNOTATION)), failures,
         time(annotations.get(Labels.DRAIN_SIGNAL_FAILED_ANNOTATION)));
   }
 

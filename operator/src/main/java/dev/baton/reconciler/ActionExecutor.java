@@ -75,6 +75,19 @@ public final class ActionExecutor {
       client.policy().v1().podDisruptionBudget().inNamespace(namespace).resource(create.budget()).create();
     } else if (action instanceof Action.DeleteDisruptionBudget delete) {
       client.policy().v1().podDisruptionBudget().inNamespace(namespace).withName(delete.name()).delete();
+    } else if (action instanceof Action.IsolatePod isolate) {
+      patchPod(isolate.pod(), Map.of(
+          "labels", Map.of(Labels.SERVING, "false"),
+          "annotations", Map.of(
+              Labels.DRAIN_ISOLATED_ANNOTATION, isolate.at().toString(),
+              Labels.POD_DELETION_COST_ANNOTATION, Labels.ISOLATED_POD_DELETION_COST)));
+    } else if (action instanceof Action.RestorePod restore) {
+      // A merge patch removes a key set to null (RFC 7386): the isolation mark goes, and the cost unless the
+      // template sets one. One patch, so the pod is never back in the Services while still marked isolated.
+      Map<String, Object> annotations = new java.util.HashMap<>();
+      annotations.put(Labels.DRAIN_ISOLATED_ANNOTATION, null);
+      annotations.put(Labels.POD_DELETION_COST_ANNOTATION, restore.deletionCost());
+      patchPod(restore.pod(), Map.of("labels", Map.of(Labels.SERVING, "true"), "annotations", annotations));
     } else if (action instanceof Action.StartDrain start) {
       patchPod(start.pod(), Map.of(
           "labels", Map.of(Labels.SERVING, "false"),

@@ -180,7 +180,10 @@ public class ApplicationReconciler implements Reconciler<Application> {
         .orElseGet(() -> Optional.ofNullable(snapshot.canaries().get(canary))
             .map(Canary::getStatus).map(CanaryStatus::phase).orElse(null));
     metrics.releaseObserved(app, phase != null && phase.isFinished() ? null : phase);
-    List<ApplicationStatus.DrainingPod> draining = plan.status().draining() == null ? List.of() : plan.status().draining();
+    // Isolated pods wait for a drain slot: they are not draining yet, and baton_draining_pods is measured against
+    // maxConcurrent.
+    List<ApplicationStatus.DrainingPod> draining = plan.status().draining() == null ? List.of()
+        : plan.status().draining().stream().filter(d -> !ApplicationStatus.DrainingPod.ISOLATED.equals(d.stage())).toList();
     long connections = draining.stream().map(ApplicationStatus.DrainingPod::connections).filter(Objects::nonNull)
         .mapToLong(Long::longValue).sum();
     metrics.drainProgress(app, draining.size(), connections, app.getSpec().drainOrDefault().maxConcurrentOrDefault());

@@ -27,7 +27,13 @@ public final class Labels {
   /** On a pool's pod template: the hash of the template Baton wrote, to see a change without comparing defaulted fields. */
   public static final String TEMPLATE_HASH_ANNOTATION = "baton.dev/template-hash";
 
-  /** On a pod: when Baton took it out of the Services to drain it (RFC 3339). */
+  /**
+   * On a pod of a pool retired whole: when Baton took it out of the Services ahead of its drain (RFC 3339), so
+   * that the clients of the pods drained before it cannot reconnect to it. Removed if the pod goes back into the
+   * Services before its drain started (its pool is kept again).
+   */
+  public static final String DRAIN_ISOLATED_ANNOTATION = "baton.dev/drain-isolated-at";
+  /** On a pod: when its drain started (RFC 3339); the drain's timeout counts from here. */
   public static final String DRAIN_STARTED_ANNOTATION = "baton.dev/drain-started-at";
   /** On a pod: when the drain signal first succeeded (RFC 3339). */
   public static final String DRAIN_SIGNALLED_ANNOTATION = "baton.dev/drain-signalled-at";
@@ -42,7 +48,15 @@ public final class Labels {
    * https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/#pod-deletion-cost
    */
   public static final String POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
-  /** The cost a draining pod gets when its drain starts: below any serving pod's. */
+  /**
+   * The cost an isolated pod gets (out of the Services, its drain not started): below any serving pod's, above a
+   * draining pod's. Any scale-down, Baton's or someone else's, then takes the pod with the fewest clients to cut:
+   * drained, then draining (its clients are leaving), then isolated (it holds its clients but gets no new ones),
+   * serving last. Baton's own replica counts never remove a pod before its drain finished; the order matters when
+   * the ReplicaSet's cache lags behind the last cost written (kubernetes#126138), or a person scales the pool.
+   */
+  public static final String ISOLATED_POD_DELETION_COST = "-500000";
+  /** The cost a draining pod gets when its drain starts: below any serving or isolated pod's. */
   public static final String DRAINING_POD_DELETION_COST = "-1000000";
   /** The cost a drained pod gets: below a draining pod's, so a scale-down takes it and not one still draining. */
   public static final String DRAINED_POD_DELETION_COST = "-2000000";

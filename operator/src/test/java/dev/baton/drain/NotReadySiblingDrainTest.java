@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The ReplicaSet ranks readiness before deletion cost: when a serving sibling turns not ready while another
- * pod drains, lowering the replicas would remove the sibling, not the drained pod. On the simulated ranking,
- * Baton holds the scale-down back and drains the sibling too; the drain invariant checker of
- * {@link BatonTestCluster} fails the test if any serving pod goes without a finished drain.
+ * The ReplicaSet ranks readiness before deletion cost: when a sibling whose drain has not started (serving, or
+ * isolated: the old pool is retired whole, so its pods wait for a drain slot out of the Services) turns not ready
+ * while another pod drains, lowering the replicas would remove the sibling, not the drained pod. On the simulated
+ * ranking, Baton holds the scale-down back and drains the sibling too; the drain invariant checker of
+ * {@link BatonTestCluster} fails the test if any pod that served goes without a finished drain.
  */
 class NotReadySiblingDrainTest {
 
@@ -43,11 +44,11 @@ class NotReadySiblingDrainTest {
       return a;
     });
     Pod draining = await().atMost(Duration.ofSeconds(60)).until(() -> oldPods(ns).stream()
-        .filter(p -> "false".equals(p.getMetadata().getLabels().get(Labels.SERVING))).findFirst().orElse(null),
+        .filter(NotReadySiblingDrainTest::drainStarted).findFirst().orElse(null),
         java.util.Objects::nonNull);
     Pod sibling = oldPods(ns).stream()
         .filter(p -> !p.getMetadata().getName().equals(draining.getMetadata().getName()))
-        .filter(p -> "true".equals(p.getMetadata().getLabels().get(Labels.SERVING)))
+        .filter(p -> !drainStarted(p))
         .findFirst().orElseThrow();
     cluster.kubelet().setReady(ns, sibling.getMetadata().getName(), false);
 
@@ -57,6 +58,11 @@ class NotReadySiblingDrainTest {
     });
     assertThat(cluster.client().v1().events().inNamespace(ns).list().getItems())
         .filteredOn(e -> e.getReason().startsWith("Drained")).hasSize(3);
+  }
+
+  private static boolean drainStarted(Pod pod) {
+    return pod.getMetadata().getAnnotations() != null
+        && pod.getMetadata().getAnnotations().containsKey(Labels.DRAIN_STARTED_ANNOTATION);
   }
 
   private static List<Pod> oldPods(String ns) {

@@ -24,8 +24,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       exists gets a {@code deletionTimestamp} (or disappears), its last state must carry
  *       {@code baton.dev/drain-finished}. Exempt: pods never seen Ready (they served nothing) and pods of an
  *       Application that is gone or being deleted (garbage collection removes those, not Baton).</li>
- *   <li><b>The pods that stay are ready before an old pod drains.</b> When a pod's {@code baton.dev/serving} turns
- *       "false", another pod of the same Application must be serving, not terminating and Ready.</li>
+ *   <li><b>The pods that stay are ready before an old pod drains.</b> When a pod's drain starts (its
+ *       {@code baton.dev/serving} turns "false" without isolation, or {@code baton.dev/drain-started-at} appears on
+ *       a pod already isolated), another pod of the same Application must be serving, not terminating and Ready.</li>
+ *   <li><b>The pools that stay are ready before a retired pool is isolated.</b> When a pod leaves the Services
+ *       isolated ({@code baton.dev/drain-isolated-at}, no drain started), a pod of another version of the same
+ *       Application must be serving, not terminating and Ready: the isolated pool's pods all go, so only another
+ *       version's pods can take the clients.</li>
+ *   <li><b>A pod whose drain started never goes back into the Services.</b> Its clients were told to leave; only an
+ *       isolated pod (drain not started) may be put back.</li>
  * </ol>
  *
  * <p>The state judged is this checker's own copy of every pod as of the event being handled (updated in event
@@ -107,8 +114,17 @@ public final class DrainInvariants implements AutoCloseable {
       if (!terminating(before) && terminating(pod)) {
         judgeRemoval(before, "got a deletionTimestamp");
       }
-      if ("true".equals(serving(before)) && "false".equals(serving(pod)) && !terminating(pod)) {
+      boolean leftServices = "true".equals(serving(before)) && "false".equals(serving(pod)) && !terminating(pod);
+      boolean drainStarted = annotation(before, Labels.DRAIN_STARTED_ANNOTATION) == null
+          && annotation(pod, Labels.DRAIN_STARTED_ANNOTATION) != null && !terminating(pod);
+      if (leftServices && !drainStarted && annotation(pod, Labels.DRAIN_ISOLATED_ANNOTATION) != null) {
+        judgeIsolation(pod);
+      } else if (leftServices || drainStarted) {
         judgeDrainStart(pod);
+      }
+      if ("false".equals(serving(before)) && "true".equals(serving(pod))
+          && annotation(before, Labels.DRAIN_STARTED_ANNOTATION) != null) {
+        violate(pod, "pod " + name(pod) + " was put back in the Services after its drain started");
       }
     }
 
@@ -167,6 +183,27 @@ public final class DrainInvariants implements AutoCloseable {
     }
   }
 
+  /** Invariant 3: a pod of another version, one that stays, is Ready at the moment this one is isolated. */
+  private void judgeIsolation(Pod isolated) {
+    String namespace = isolated.getMetadata().getNamespace();
+    String application = application(isolated);
+    String version = label(isolated, Labels.POOL_VERSION);
+    List<String> others = new ArrayList<>();
+    boolean covered = false;
+    for (Pod other : lastSeen.values()) {
+      if (!namespace.equals(other.getMetadata().getNamespace()) || !Objects.equals(application, application(other))
+          || Objects.equals(version, label(other, Labels.POOL_VERSION))) {
+        continue;
+      }
+      others.add(name(other) + " " + label(other, Labels.POOL_VERSION) + " " + state(other));
+      covered |= "true".equals(serving(other)) && !terminating(other) && ready(other);
+    }
+    if (!covered) {
+      violate(isolated, "pod " + name(isolated) + " was isolated while no pod of another version of Application "
+          + application + " was serving and Ready; the others: " + (others.isEmpty() ? "none" : others));
+    }
+  }
+
   private boolean applicationLives(String namespace, String name) {
     try {
       Application app = client.resources(Application.class).inNamespace(namespace).withName(name).get();
@@ -199,7 +236,7 @@ public final class DrainInvariants implements AutoCloseable {
     if (terminating(pod)) {
       s.append(" terminating");
     }
-    for (String a : List.of(Labels.DRAIN_STARTED_ANNOTATION, Labels.DRAIN_SIGNALLED_ANNOTATION,
+    for (String a : List.of(Labels.DRAIN_ISOLATED_ANNOTATION, Labels.DRAIN_STARTED_ANNOTATION, Labels.DRAIN_SIGNALLED_ANNOTATION,
         Labels.DRAIN_FINISHED_ANNOTATION)) {
       if (annotation(pod, a) != null) {
         s.append(' ').append(a.substring("baton.dev/".length())).append('=').append(annotation(pod, a));
@@ -223,8 +260,12 @@ public final class DrainInvariants implements AutoCloseable {
   }
 
   private static String application(Pod pod) {
+    return label(pod, Labels.APPLICATION);
+  }
+
+  private static String label(Pod pod, String key) {
     Map<String, String> labels = pod.getMetadata().getLabels();
-    return labels == null ? null : labels.get(Labels.APPLICATION);
+    return labels == null ? null : labels.get(key);
   }
 
   private static String annotation(Pod pod, String key) {

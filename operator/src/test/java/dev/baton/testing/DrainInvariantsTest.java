@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.api.Application;
+import dev.baton.api.ApplicationSpec;
+import dev.baton.api.Drain;
 import dev.baton.resources.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The checker every {@link BatonTestCluster} test runs under catches both broken invariants when a test breaks them
+ * The checker every {@link BatonTestCluster} test runs under catches each broken invariant when a test breaks it
  * behind Baton's back, and leaves alone what is not Baton removing pods: an Application's deletion.
  */
 class DrainInvariantsTest {
@@ -64,6 +66,59 @@ class DrainInvariantsTest {
     assertThat(seen).anySatisfy(v -> {
       assertThat(v.pod()).isEqualTo(ns + "/" + only);
       assertThat(v.message()).startsWith("pod " + ns + "/" + only + " started to drain while no other pod");
+    });
+    deleteApplication(ns);
+  }
+
+  @Test
+  void aPodIsolatedWhileNoPodOfAnotherVersionIsReadyIsCaught() {
+    String ns = cluster.newNamespace("invariant-isolate");
+    client().resource(chat(ns, IMAGE, 2)).create();
+    cluster.awaitCondition(ns, "chat", "Ready", "True");
+    String isolated = pods(ns).get(0).getMetadata().getName();
+
+    // Its pool is the only one, and kept: nothing could take its clients (Baton then puts it back).
+    client().pods().inNamespace(ns).withName(isolated).edit(p -> {
+      p.getMetadata().getLabels().put(Labels.SERVING, "false");
+      p.getMetadata().getAnnotations().put(Labels.DRAIN_ISOLATED_ANNOTATION, java.time.Instant.now().toString());
+      return p;
+    });
+
+    List<DrainInvariants.Violation> seen = awaitViolations(ns);
+    assertThat(seen).singleElement().satisfies(v -> {
+      assertThat(v.pod()).isEqualTo(ns + "/" + isolated);
+      assertThat(v.message()).startsWith("pod " + ns + "/" + isolated + " was isolated while no pod of another version");
+    });
+    deleteApplication(ns);
+  }
+
+  @Test
+  void aPodPutBackInTheServicesAfterItsDrainStartedIsCaught() {
+    String ns = cluster.newNamespace("invariant-back");
+    Application app = chat(ns, IMAGE, 2);
+    ApplicationSpec s = app.getSpec();
+    // A long propagation delay: the drain is still waiting to signal when the pod is put back.
+    app.setSpec(new ApplicationSpec(s.version(), s.replicas(), s.template(), s.service(), s.strategy(),
+        new Drain(null, new Drain.Watch(null, null, new Drain.WaitWatch("0s")), "1m", 3, "1m"), s.analysis(),
+        s.releaseHistoryLimit()));
+    client().resource(app).create();
+    cluster.awaitCondition(ns, "chat", "Ready", "True");
+    String pod = pods(ns).get(0).getMetadata().getName();
+
+    client().pods().inNamespace(ns).withName(pod).edit(p -> {
+      p.getMetadata().getLabels().put(Labels.SERVING, "false");
+      p.getMetadata().getAnnotations().put(Labels.DRAIN_STARTED_ANNOTATION, java.time.Instant.now().toString());
+      return p;
+    });
+    client().pods().inNamespace(ns).withName(pod).edit(p -> {
+      p.getMetadata().getLabels().put(Labels.SERVING, "true");
+      return p;
+    });
+
+    List<DrainInvariants.Violation> seen = awaitViolations(ns);
+    assertThat(seen).anySatisfy(v -> {
+      assertThat(v.pod()).isEqualTo(ns + "/" + pod);
+      assertThat(v.message()).startsWith("pod " + ns + "/" + pod + " was put back in the Services after its drain started");
     });
     deleteApplication(ns);
   }
