@@ -211,7 +211,8 @@ class IsolationPlannerTest {
           CanaryPhase.Draining)), "abort");
 
       Plan switchingBack = BlueGreenPlannerTest.switchedCluster(app, aborting).plan();
-      assertThat(drainStarts(switchingBack, "1.1")).as("a drain slot, as without isolation").hasSize(1);
+      assertThat(drainStarts(switchingBack, "1.1")).as("1.1 is kept while the Service chat is seen selecting it")
+          .isEmpty();
       assertThat(isolations(switchingBack, "1.1")).as("the Service chat still selects 1.1: it would have no endpoint")
           .isEmpty();
 
@@ -251,7 +252,7 @@ class IsolationPlannerTest {
       Plan weighted = GatewayApiReleasePlannerTest.release().withRoute(GatewayApiReleasePlannerTest.route(50, 50))
           .withCanaryPool(2, 2).withCanaryService("1.1").withCanary(aborting).plan();
       assertThat(canaryStatus(weighted).phase()).isEqualTo(CanaryPhase.Aborted);
-      assertThat(drainStarts(weighted, "1.1")).hasSize(1);
+      assertThat(drainStarts(weighted, "1.1")).as("1.1 is kept while the route is seen sending it 50%").isEmpty();
       assertThat(isolations(weighted, "1.1")).as("the route still sends 50% to chat-canary, on 1.1").isEmpty();
 
       Canary aborted = GatewayApiReleasePlannerTest.canary(finished(at(2, 50, NOW.minusSeconds(10)), CanaryPhase.Aborted));
