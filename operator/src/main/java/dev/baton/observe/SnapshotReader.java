@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -50,7 +51,12 @@ public final class SnapshotReader {
 
   private SnapshotReader() {}
 
-  public static ApplicationSnapshot read(Application app, Context<Application> context, Set<String> wantedVersions,
+  /**
+   * @param wantedVersions the versions the Application needs pools for, given the pools it has (a template change
+   *     under the same version needs a revision's pool): names looked up in the API when Baton does not own them
+   */
+  public static ApplicationSnapshot read(Application app, Context<Application> context,
+      Function<Map<String, Deployment>, Set<String>> wantedVersions,
       ConnectionWatches watches, AnalysisRunner analysis, Instant now) {
     String uid = app.getMetadata().getUid();
     Map<String, Deployment> pools = byVersion(owned(context.getSecondaryResources(Deployment.class), uid));
@@ -63,7 +69,7 @@ public final class SnapshotReader {
     KubernetesClient client = context.getClient();
     String namespace = app.getMetadata().getNamespace();
     List<ApplicationSnapshot.Conflict> conflicts = new ArrayList<>();
-    for (String version : wantedVersions) {
+    for (String version : wantedVersions.apply(pools)) {
       if (!pools.containsKey(version)) {
         String name = Names.pool(app.getMetadata().getName(), version);
         foreign(client.apps().deployments().inNamespace(namespace).withName(name).get(), uid, "Deployment")

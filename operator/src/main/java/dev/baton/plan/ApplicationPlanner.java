@@ -9,6 +9,7 @@ import dev.baton.api.CanaryStatus;
 import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.observe.ApplicationSnapshot.Conflict;
 import dev.baton.resources.Labels;
+import dev.baton.resources.Names;
 import dev.baton.resources.PoolFactory;
 import dev.baton.traffic.RouteEdit;
 import io.fabric8.kubernetes.api.model.Service;
@@ -55,7 +56,12 @@ public final class ApplicationPlanner {
       String message = snapshot.conflicts().stream().map(Conflict::message).collect(Collectors.joining("; "));
       return blocked(snapshot, now, REASON_CONFLICT, message);
     }
-    String version = VersionResolver.resolve(app.getSpec()).orElseThrow();
+    String version = VersionResolver.resolve(app, snapshot.pools()).orElseThrow();
+    Optional<String> revisionProblem = Names.versionProblem(app.getMetadata().getName(), version);
+    if (revisionProblem.isPresent()) {
+      return blocked(snapshot, now, REASON_INVALID_SPEC, "The pod template changed under the same version, a change"
+          + " released as revision " + version + ", but " + revisionProblem.get() + ": give it a new, shorter spec.version");
+    }
     String stable = app.getStatus() == null ? null : app.getStatus().stableVersion();
 
     List<Action> actions = new ArrayList<>();
@@ -108,7 +114,9 @@ public final class ApplicationPlanner {
     Deployment wanted = PoolFactory.deployment(app, version, replicas);
     if (actual == null) {
       actions.add(new Action.CreatePool(wanted));
-    } else if (!PoolFactory.templateHashOf(wanted).equals(PoolFactory.templateHashOf(actual))) {
+    } else if (!PoolFactory.runsTemplate(actual, app, version)) {
+      // Only for a pool Baton built differently before (an upgrade of Baton): a change of the user's template is
+      // a revision with a pool of its own (VersionResolver), never an in-place rollout.
       actions.add(new Action.UpdatePoolTemplate(wanted));
     }
   }

@@ -108,9 +108,9 @@ public class ApplicationReconciler implements Reconciler<Application> {
   @Override
   public UpdateControl<Application> reconcile(Application app, Context<Application> context) {
     listener.reconcileStarted(app);
-    Set<String> wanted = VersionResolver.resolve(app.getSpec()).map(Set::of).orElse(Set.of());
     Instant now = Instant.now(clock);
-    ApplicationSnapshot snapshot = SnapshotReader.read(app, context, wanted, connectionWatches, analysis, now);
+    ApplicationSnapshot snapshot = SnapshotReader.read(app, context,
+        pools -> VersionResolver.resolve(app, pools).map(Set::of).orElse(Set.of()), connectionWatches, analysis, now);
     Plan plan = ApplicationPlanner.plan(snapshot, now);
 
     EventRecorder events = new EventRecorder(context.getClient(), clock);

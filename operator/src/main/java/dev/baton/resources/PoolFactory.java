@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** The objects of one version's pool, as Baton wants them: its Deployment and PodDisruptionBudget. */
 public final class PoolFactory {
@@ -60,6 +61,12 @@ public final class PoolFactory {
         .build();
     template.getMetadata().getAnnotations().put(Labels.TEMPLATE_HASH_ANNOTATION, templateHash(template));
     return template;
+  }
+
+  /** Whether the pool's Deployment carries the pod template Baton builds for this version of the Application now. */
+  public static boolean runsTemplate(Deployment pool, Application app, String version) {
+    return Objects.equals(templateHashOf(pool),
+        podTemplate(app, version).getMetadata().getAnnotations().get(Labels.TEMPLATE_HASH_ANNOTATION));
   }
 
   /** The template hash a pool's Deployment carries, if any. */

@@ -146,15 +146,53 @@ class ApplicationPlannerTest {
     }
 
     @Test
-    void aTemplateChangeWithinTheVersionUpdatesThePoolTemplate() {
+    void aTemplateChangeWithinTheVersionIsReleasedAsARevisionNotRolledInPlace() {
       Application before = app(IMAGE, 2);
       Application after = app(IMAGE, 2);
       after.getSpec().template().getSpec().getContainers().get(0).setArgs(List.of("--verbose"));
+      after.setStatus(new ApplicationStatus(1L, List.of(), "1.4.2", "1.4.2", null, "2/2", 100, "Ready", List.of(), null,
+          null));
 
       Plan plan = snapshot(after).withPool("1.4.2", pool(before, "1.4.2", 2, 2)).withStableService()
           .withBudget("1.4.2").plan();
 
-      assertThat(plan.actions()).singleElement().isInstanceOf(Action.UpdatePoolTemplate.class);
+      String revision = "1.4.2-" + dev.baton.resources.PoolFactory.templateHash(after.getSpec().template()).substring(0, 6);
+      assertThat(plan.actions()).noneMatch(a -> a instanceof Action.UpdatePoolTemplate);
+      assertThat(plan.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.CreateCanary.class, c -> {
+        assertThat(c.canary().getSpec().fromVersion()).isEqualTo("1.4.2");
+        assertThat(c.canary().getSpec().toVersion()).isEqualTo(revision);
+      }));
+      assertThat(plan.actions()).anySatisfy(a -> assertThat(a).isInstanceOfSatisfying(Action.CreatePool.class, c ->
+          assertThat(c.deployment().getMetadata().getName()).isEqualTo("chat-" + revision)));
+      assertThat(plan.status().version()).isEqualTo(revision);
+    }
+
+    @Test
+    void aRevisionWhosePoolRunsTheTemplateStaysItsVersion() {
+      Application after = app(IMAGE, 2);
+      after.getSpec().template().getSpec().getContainers().get(0).setArgs(List.of("--verbose"));
+      String revision = "1.4.2-" + dev.baton.resources.PoolFactory.templateHash(after.getSpec().template()).substring(0, 6);
+      after.setStatus(new ApplicationStatus(1L, List.of(), revision, revision, null, "2/2", 100, "Ready", List.of(), null,
+          null));
+
+      Plan plan = snapshot(after).withPool(revision, pool(after, revision, 2, 2)).withStableService()
+          .withBudget(revision).plan();
+
+      assertThat(plan.actions()).isEmpty();
+      assertThat(plan.status().version()).isEqualTo(revision);
+    }
+
+    @Test
+    void aTemplateSetBackDuringItsRevisionsReleaseIsARollbackToThePoolThatRunsIt() {
+      Application original = app(IMAGE, 2);
+      Application changed = app(IMAGE, 2);
+      changed.getSpec().template().getSpec().getContainers().get(0).setArgs(List.of("--verbose"));
+      String revision = "1.4.2-" + dev.baton.resources.PoolFactory.templateHash(changed.getSpec().template()).substring(0, 6);
+
+      String resolved = VersionResolver.resolve(original,
+          java.util.Map.of("1.4.2", pool(original, "1.4.2", 2, 2), revision, pool(changed, revision, 1, 1))).orElseThrow();
+
+      assertThat(resolved).isEqualTo("1.4.2");
     }
 
     @Test
