@@ -30,7 +30,9 @@ public record CanarySpec(
     @Required
     ReleaseStrategy strategy,
 
-    @JsonPropertyDescription("The steps, copied from the Application when the release started.")
+    @JsonPropertyDescription("The steps, copied from the Application when the release started. A blue-green release"
+        + " records its checks as steps: an analysis step for prePromotionAnalysis, then a pause until promoted unless"
+        + " autoPromote; they run once the new pool is up whole, and the switch follows them.")
     List<CanaryStep> steps) {
 
   /** The two release strategies. */
