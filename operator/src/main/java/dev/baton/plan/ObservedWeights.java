@@ -7,7 +7,6 @@ import dev.baton.traffic.GatewayApiRoutes;
 import dev.baton.traffic.RouteBackends;
 import dev.baton.traffic.TrafficRouters;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,7 +30,7 @@ final class ObservedWeights {
    * (the replica-ratio router, or a route Baton cannot read).
    */
   static OptionalInt routedShare(ApplicationSnapshot snapshot, String version) {
-    Optional<String> active = selectedVersion(snapshot.stableService());
+    Optional<String> active = selectedVersion(snapshot, snapshot.application().getMetadata().getName());
     if (active.isPresent()) {
       return OptionalInt.of(version.equals(active.get()) ? 100 : 0); // blue-green: the Service selects one version
     }
@@ -50,7 +49,7 @@ final class ObservedWeights {
    * until the route or the Service caught up.
    */
   static boolean routedBeyondServingLabel(ApplicationSnapshot snapshot, String version) {
-    Optional<String> active = selectedVersion(snapshot.stableService());
+    Optional<String> active = selectedVersion(snapshot, snapshot.application().getMetadata().getName());
     if (active.isPresent()) {
       return version.equals(active.get());
     }
@@ -69,8 +68,8 @@ final class ObservedWeights {
     String app = snapshot.application().getMetadata().getName();
     OptionalInt canaryShare = GatewayApiRoutes.canaryShare(snapshot.traffic().httpRoute(),
         RouteBackends.of(snapshot.application()));
-    Optional<String> stable = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.stableService(app))));
-    Optional<String> canary = selectedVersion(Optional.ofNullable(snapshot.services().get(Names.canaryService(app))));
+    Optional<String> stable = selectedVersion(snapshot, Names.stableService(app));
+    Optional<String> canary = selectedVersion(snapshot, Names.canaryService(app));
     if (canaryShare.isEmpty() || stable.isEmpty() || canary.isEmpty()) {
       return OptionalInt.empty();
     }
@@ -102,7 +101,12 @@ final class ObservedWeights {
         .count();
   }
 
-  private static Optional<String> selectedVersion(Optional<Service> service) {
-    return service.map(s -> s.getSpec().getSelector()).map(selector -> selector.get(Labels.POOL_VERSION));
+  /**
+   * The one version an owned Service selects, as observed: blue-green's {@code <app>}, the router Services, the
+   * preview. Empty when the Service does not exist or selects every version ({@code <app>} of a canary release).
+   */
+  static Optional<String> selectedVersion(ApplicationSnapshot snapshot, String service) {
+    return Optional.ofNullable(snapshot.services().get(service)).map(s -> s.getSpec().getSelector())
+        .map(selector -> selector.get(Labels.POOL_VERSION));
   }
 }

@@ -17,7 +17,6 @@ import dev.baton.api.CanaryStrategy.StableScaling;
 import dev.baton.api.Durations;
 import dev.baton.observe.ApplicationSnapshot;
 import dev.baton.resources.CanaryFactory;
-import dev.baton.resources.Labels;
 import dev.baton.resources.Names;
 import dev.baton.traffic.GatewayApiRoutes;
 import dev.baton.traffic.ObservedTraffic;
@@ -26,7 +25,6 @@ import dev.baton.traffic.RouteEdit;
 import dev.baton.traffic.TrafficRouter;
 import dev.baton.traffic.TrafficRouters;
 import dev.baton.traffic.TrafficSplit;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +60,6 @@ final class ReleasePlanner {
   private final Map<String, Measurement> measurements;
   private final ApplicationSnapshot snapshot;
   private final ObservedTraffic traffic;
-  private final Map<String, Service> services;
   private final TrafficRouter router;
 
   private final List<Action> actions = new ArrayList<>();
@@ -76,7 +73,6 @@ final class ReleasePlanner {
     this.snapshot = snapshot;
     this.measurements = snapshot.measurements();
     this.traffic = snapshot.traffic();
-    this.services = snapshot.services();
     this.router = TrafficRouters.of(app);
     this.app = app;
     this.desired = desired;
@@ -476,9 +472,7 @@ final class ReleasePlanner {
 
   /** Whether the Service, as observed, selects {@code version}'s pods only. */
   private boolean serviceSelects(String service, String version) {
-    Service observed = services.get(service);
-    return observed != null && observed.getSpec().getSelector() != null
-        && version.equals(observed.getSpec().getSelector().get(Labels.POOL_VERSION));
+    return ObservedWeights.selectedVersion(snapshot, service).filter(version::equals).isPresent();
   }
 
   private String notReadyInTime(int pods) {
