@@ -106,7 +106,9 @@ class CanaryReleaseTest {
 
   @Test
   void theNewPoolIsReadyBeforeAnyWeightMoves() {
-    cluster.kubelet().behaveFor(":2.0-slow", PodBehaviour.slowStart(Duration.ofSeconds(2)));
+    // Slow enough that the sampling below sees the pod not ready several times even on a loaded 2-core CI machine
+    // (2 s gave only 5 samples there once: each sample is three API reads).
+    cluster.kubelet().behaveFor(":2.0-slow", PodBehaviour.slowStart(Duration.ofSeconds(5)));
     Releases r = new Releases(cluster, cluster.newNamespace("ready-first"));
     r.createReady("1.0", 3, ONE_STEP_AND_A_GATE);
 
